@@ -1,0 +1,123 @@
+package com.tallytrack.common;
+
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
+import org.springframework.validation.BindException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * The one mapping from failures to the error body of PRODUCT §3. Whatever escapes is logged here with the
+ * request id and answered as {@code INTERNAL_ERROR}: no stack trace ever reaches a client.
+ */
+@RestControllerAdvice
+public class ApiErrorHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
+
+    private final ErrorResponses errors;
+    private final Messages messages;
+    private final String maxUploadSize;
+
+    public ApiErrorHandler(ErrorResponses errors, Messages messages,
+            @Value("${tallytrack.import.max-file-size:50MB}") String maxUploadSize) {
+        this.errors = errors;
+        this.messages = messages;
+        this.maxUploadSize = maxUploadSize;
+    }
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<ErrorBody> api(ApiException e) {
+        if (e.status().is5xxServerError()) {
+            log.warn("request failed: {}", e.code());
+        }
+        return errors.entity(e);
+    }
+
+    @ExceptionHandler(BindException.class)
+    ResponseEntity<ErrorBody> binding(BindException e) {
+        List<FieldViolation> violations = e.getFieldErrors().stream()
+                .map(f -> new FieldViolation(f.getField(), "INVALID",
+                        f.getDefaultMessage() == null ? messages.error("VALIDATION_ERROR") : f.getDefaultMessage()))
+                .toList();
+        return errors.entity(HttpStatus.BAD_REQUEST, "VALIDATION_ERROR", violations);
+    }
+
+    @ExceptionHandler(HandlerMethodValidationException.class)
+    ResponseEntity<ErrorBody> methodValidation(HandlerMethodValidationException e) {
+        return errors.entity(HttpStatus.BAD_REQUEST, "VALIDATION_ERROR", null);
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<ErrorBody> unreadable(HttpMessageNotReadableException e) {
+        return errors.entity(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", null);
+    }
+
+    @ExceptionHandler({MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class})
+    ResponseEntity<ErrorBody> badParameter(Exception e) {
+        String name = e instanceof MissingServletRequestParameterException m ? m.getParameterName()
+                : ((MethodArgumentTypeMismatchException) e).getName();
+        return errors.entity(HttpStatus.BAD_REQUEST, "INVALID_PARAMETER", Map.of("parameter", name), name);
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    ResponseEntity<ErrorBody> noResource(NoResourceFoundException e) {
+        return errors.entity(HttpStatus.NOT_FOUND, "NOT_FOUND", null);
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<ErrorBody> method(HttpRequestMethodNotSupportedException e) {
+        return errors.entity(HttpStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", null, e.getMethod());
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<ErrorBody> mediaType(HttpMediaTypeNotSupportedException e) {
+        return errors.entity(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE", null);
+    }
+
+    @ExceptionHandler(MaxUploadSizeExceededException.class)
+    ResponseEntity<ErrorBody> tooLarge(MaxUploadSizeExceededException e) {
+        return errors.entity(HttpStatus.PAYLOAD_TOO_LARGE, "FILE_TOO_LARGE",
+                Map.of("limit", maxUploadSize, "property", "tallytrack.import.max-file-size"), maxUploadSize);
+    }
+
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ErrorBody> multipart(MultipartException e) {
+        if (e.getCause() != null && e.getCause().getMessage() != null
+                && e.getCause().getMessage().toLowerCase().contains("size")) {
+            return tooLarge(new MaxUploadSizeExceededException(-1, e));
+        }
+        return errors.entity(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", null);
+    }
+
+    @ExceptionHandler({AccessDeniedException.class, AuthenticationCredentialsNotFoundException.class})
+    ResponseEntity<ErrorBody> denied(Exception e) {
+        if (e instanceof AuthenticationCredentialsNotFoundException) {
+            return errors.entity(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", null);
+        }
+        return errors.entity(HttpStatus.FORBIDDEN, "FORBIDDEN", null);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ErrorBody> unexpected(Exception e) {
+        log.error("unexpected failure", e);
+        return errors.entity(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", null);
+    }
+}

@@ -1,0 +1,144 @@
+package com.tallytrack.manifest;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import com.tallytrack.common.ApiException;
+import com.tallytrack.common.PageResult;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/** {@code /api/v1/admin/manifest}: search, read, create, update, delete manifests (PRODUCT §3). */
+@RestController
+@RequestMapping("/api/v1/admin/manifest")
+class ManifestController {
+
+    private final ManifestService manifests;
+    private final ObjectMapper objectMapper;
+
+    ManifestController(ManifestService manifests, ObjectMapper objectMapper) {
+        this.manifests = manifests;
+        this.objectMapper = objectMapper;
+    }
+
+    /** The JSON body of create and update. All fields optional here; the rules decide what is required. */
+    record ManifestRequest(String trackingNumber, LocalDate manifestDate, String transportCode, String customerCode,
+            String goodsCode, String packageNumber, BigDecimal weight, BigDecimal length, BigDecimal width,
+            BigDecimal height, BigDecimal specialFee, Integer version) {
+
+        ManifestInput toInput() {
+            return new ManifestInput(trackingNumber, manifestDate, transportCode, customerCode, goodsCode,
+                    packageNumber, weight, length, width, height, specialFee);
+        }
+    }
+
+    record BatchDeleteRequest(List<Long> ids, Boolean confirm) {
+    }
+
+    @GetMapping("/search")
+    Map<String, Object> search(@RequestParam(required = false) String q,
+            @RequestParam(required = false) Integer page,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(name = "sort_by", required = false) String sortBy,
+            @RequestParam(name = "sort_order", required = false) String sortOrder,
+            @RequestParam(name = "customer_code", required = false) String customerCode,
+            @RequestParam(name = "transport_code", required = false) String transportCode,
+            @RequestParam(name = "package_number", required = false) String packageNumber,
+            @RequestParam(name = "date_from", required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
+            LocalDate dateFrom,
+            @RequestParam(name = "date_to", required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
+            LocalDate dateTo) {
+        PageResult<Manifest> result = manifests.search(q, customerCode, transportCode, packageNumber, dateFrom,
+                dateTo, sortBy, sortOrder, page, limit);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", true);
+        body.put("data", result.data());
+        body.put("pagination", result.pagination());
+        return body;
+    }
+
+    @GetMapping("/statistics/overview")
+    Map<String, Object> overview() {
+        return ok(manifests.overview());
+    }
+
+    @GetMapping("/{id}")
+    Map<String, Object> get(@PathVariable long id) {
+        return ok(manifests.get(id));
+    }
+
+    @GetMapping("/tracking/{trackingNumber}")
+    Map<String, Object> byTracking(@PathVariable String trackingNumber) {
+        return ok(manifests.getByTrackingNumber(trackingNumber));
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    Map<String, Object> create(@RequestBody JsonNode body) {
+        return ok(manifests.create(read(body).toInput()));
+    }
+
+    @PutMapping("/{id}")
+    Map<String, Object> update(@PathVariable long id, @RequestBody JsonNode body) {
+        ManifestRequest request = read(body);
+        Set<String> present = new LinkedHashSet<>(body.propertyNames());
+        return ok(manifests.update(id, request.version(), request.toInput(), present));
+    }
+
+    @DeleteMapping("/batch")
+    Map<String, Object> deleteBatch(@RequestBody BatchDeleteRequest request) {
+        ManifestService.BatchDeleteResult result = manifests.deleteBatch(request.ids(),
+                Boolean.TRUE.equals(request.confirm()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", true);
+        body.put("deleted_count", result.deletedCount());
+        body.put("not_found_ids", result.notFoundIds());
+        return body;
+    }
+
+    @DeleteMapping("/{id}")
+    Map<String, Object> delete(@PathVariable long id,
+            @RequestParam(required = false, defaultValue = "false") boolean confirm) {
+        return ok(manifests.delete(id, confirm));
+    }
+
+    /** Reads the body into the request record, turning a wrongly typed field into a field-level error. */
+    private ManifestRequest read(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("MALFORMED_REQUEST", null);
+        }
+        try {
+            return objectMapper.treeToValue(body, ManifestRequest.class);
+        } catch (JacksonException e) {
+            String field = e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getPropertyName();
+            throw manifests.validation(List.of(new ManifestRules.Violation(field, "INVALID_FORMAT")));
+        }
+    }
+
+    private static Map<String, Object> ok(Object data) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", true);
+        body.put("data", data);
+        return body;
+    }
+}

@@ -1,0 +1,66 @@
+package com.tallytrack.manifest;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The one rule for tracking numbers (快递单号), shared by the public query, the manifests API and the importer:
+ * trimmed, upper-case, letters and digits only, 6 to 50 characters.
+ */
+public final class TrackingNumbers {
+
+    public static final int MIN_LENGTH = 6;
+    public static final int MAX_LENGTH = 50;
+
+    private static final Pattern LETTERS_AND_DIGITS = Pattern.compile("[A-Z0-9]+");
+    private static final Pattern PACKAGE = Pattern.compile("[A-Z0-9_-]+");
+
+    private TrackingNumbers() {
+    }
+
+    /** Trimmed and upper-cased; {@code null} stays {@code null}. */
+    public static String clean(String raw) {
+        return raw == null ? null : raw.strip().toUpperCase(Locale.ROOT);
+    }
+
+    /** Why a cleaned tracking number is not acceptable, as a reason code, or {@code null} when it is. */
+    public static String problem(String cleaned) {
+        if (cleaned == null || cleaned.isEmpty()) {
+            return "REQUIRED";
+        }
+        if (cleaned.length() < MIN_LENGTH) {
+            return "TOO_SHORT";
+        }
+        if (cleaned.length() > MAX_LENGTH) {
+            return "TOO_LONG";
+        }
+        if (!LETTERS_AND_DIGITS.matcher(cleaned).matches()) {
+            return "INVALID_CHARACTERS";
+        }
+        return null;
+    }
+
+    public static boolean isValid(String cleaned) {
+        return problem(cleaned) == null;
+    }
+
+    /** A cleaned package number (集包单号), or {@code null} when blank. */
+    public static String cleanPackage(String raw) {
+        String cleaned = clean(raw);
+        return cleaned == null || cleaned.isEmpty() ? null : cleaned;
+    }
+
+    /** Why a cleaned package number is not acceptable, or {@code null} when it is (absent is fine). */
+    public static String packageProblem(String cleaned) {
+        if (cleaned == null) {
+            return null;
+        }
+        if (cleaned.length() > MAX_LENGTH) {
+            return "TOO_LONG";
+        }
+        if (!PACKAGE.matcher(cleaned).matches()) {
+            return "INVALID_CHARACTERS";
+        }
+        return null;
+    }
+}
