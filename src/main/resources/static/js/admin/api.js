@@ -1,0 +1,156 @@
+// Admin API access: the bearer token lives in sessionStorage; every call sends it. Any 401 (other than a failed
+// sign-in) drops the token and sends the page back to the sign-in form with a "session expired" notice.
+import { acceptLanguage } from '../i18n.js';
+
+const TOKEN_KEY = 'tt.token';
+const USER_KEY = 'tt.user';
+const NOTICE_KEY = 'tt.notice';
+
+export class ApiError extends Error {
+    constructor(status, body, headers) {
+        const error = body?.error ?? {};
+        super(error.message || `HTTP ${status}`);
+        this.status = status;
+        this.code = error.code || (status === 0 ? 'NETWORK' : `HTTP_${status}`);
+        this.details = error.details;
+        this.requestId = error.request_id;
+        this.retryAfter = headers?.get?.('Retry-After') ?? null;
+    }
+
+    /** Field-level problems of a validation error: [{field, code, message}]. */
+    fieldErrors() {
+        return Array.isArray(this.details) ? this.details.filter(d => d && d.field) : [];
+    }
+}
+
+let onUnauthorized = () => {};
+
+export function setUnauthorizedHandler(handler) {
+    onUnauthorized = handler;
+}
+
+export function token() {
+    return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function currentUser() {
+    try { return JSON.parse(sessionStorage.getItem(USER_KEY) || 'null'); } catch { return null; }
+}
+
+export function saveSession(accessToken, user) {
+    sessionStorage.setItem(TOKEN_KEY, accessToken);
+    sessionStorage.setItem(USER_KEY, JSON.stringify(user ?? null));
+}
+
+export function clearSession(notice) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(USER_KEY);
+    if (notice) sessionStorage.setItem(NOTICE_KEY, notice); else sessionStorage.removeItem(NOTICE_KEY);
+}
+
+/** The notice left by the last sign-out or expiry, read once. */
+export function takeNotice() {
+    const notice = sessionStorage.getItem(NOTICE_KEY);
+    sessionStorage.removeItem(NOTICE_KEY);
+    return notice;
+}
+
+export function headers(extra = {}) {
+    const h = { 'Accept': 'application/json', 'Accept-Language': acceptLanguage(), ...extra };
+    const t = token();
+    if (t) h['Authorization'] = `Bearer ${t}`;
+    return h;
+}
+
+function query(params) {
+    const search = new URLSearchParams();
+    for (const [k, v] of Object.entries(params || {})) {
+        if (v !== undefined && v !== null && v !== '') search.append(k, v);
+    }
+    const s = search.toString();
+    return s ? `?${s}` : '';
+}
+
+/** Calls /api/v1/admin + path; returns the parsed JSON body or throws ApiError. */
+export async function api(path, { method = 'GET', body, params, auth = true } = {}) {
+    let response;
+    try {
+        response = await fetch(`/api/v1/admin${path}${query(params)}`, {
+            method,
+            headers: headers(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+            body: body !== undefined ? JSON.stringify(body) : undefined
+        });
+    } catch (e) {
+        throw new ApiError(0, null, null);
+    }
+    let json = null;
+    const text = await response.text();
+    if (text) {
+        try { json = JSON.parse(text); } catch { json = null; }
+    }
+    if (!response.ok || json?.success === false) {
+        const error = new ApiError(response.status, json, response.headers);
+        if (response.status === 401 && auth) {
+            onUnauthorized();
+        }
+        throw error;
+    }
+    return json;
+}
+
+/**
+ * Multipart upload with XMLHttpRequest so the page can show upload progress (fetch cannot report it).
+ * onProgress receives 0–100.
+ */
+export function upload(path, formData, onProgress) {
+    return new Promise((resolve, reject) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open('POST', `/api/v1/admin${path}`);
+        for (const [k, v] of Object.entries(headers())) xhr.setRequestHeader(k, v);
+        xhr.upload.addEventListener('progress', e => {
+            if (e.lengthComputable) onProgress(Math.round((e.loaded / e.total) * 100));
+        });
+        xhr.addEventListener('load', () => {
+            let json = null;
+            try { json = JSON.parse(xhr.responseText); } catch { json = null; }
+            const headerGetter = { get: name => xhr.getResponseHeader(name) };
+            if (xhr.status >= 200 && xhr.status < 300 && json?.success !== false) {
+                onProgress(100);
+                resolve(json);
+            } else {
+                if (xhr.status === 401) onUnauthorized();
+                reject(new ApiError(xhr.status, json, headerGetter));
+            }
+        });
+        xhr.addEventListener('error', () => reject(new ApiError(0, null, null)));
+        xhr.send(formData);
+    });
+}
+
+/** Downloads an authenticated file (e.g. the import template) through a temporary object URL. */
+export async function download(path, params, fallbackName) {
+    const response = await fetch(`/api/v1/admin${path}${query(params)}`, { headers: headers() });
+    if (!response.ok) {
+        let json = null;
+        try { json = await response.json(); } catch { json = null; }
+        if (response.status === 401) onUnauthorized();
+        throw new ApiError(response.status, json, response.headers);
+    }
+    const blob = await response.blob();
+    const disposition = response.headers.get('Content-Disposition') || '';
+    const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
+    const name = match ? decodeURIComponent(match[1]) : fallbackName;
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+/** The payload of a success body: {success, data} → data; a flat body stays as it is. */
+export function payload(json) {
+    return json && typeof json === 'object' && 'data' in json && json.data !== undefined ? json.data : json;
+}
