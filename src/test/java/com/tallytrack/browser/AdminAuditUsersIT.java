@@ -17,7 +17,7 @@ class AdminAuditUsersIT extends BrowserTestBase {
         // A change made through the console is in the log under the signed-in user.
         driver.findElement(By.id("m-new")).click();
         visible(By.id("e-tracking_number")).sendKeys(number);
-        driver.findElement(By.id("e-manifest_date")).sendKeys("2026-11-20".replace("-", ""));
+        js("arguments[0].value = '2026-11-20';", driver.findElement(By.id("e-manifest_date")));
         driver.findElement(By.id("e-transport_code")).sendKeys("T1");
         driver.findElement(By.id("e-customer_code")).sendKeys("C1");
         driver.findElement(By.id("e-goods_code")).sendKeys("G1");

@@ -1,0 +1,116 @@
+package com.tallytrack.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+
+/**
+ * Screenshots of the main screens, taken with the same browser setup as the tests. They always go to
+ * {@code target/screenshots}; with {@code -Dtallytrack.screenshots.dir=docs/img} they also refresh the README images.
+ */
+class ScreenshotsIT extends BrowserTestBase {
+
+    private static final int MAX_WIDTH = 960;
+    private final List<Path> targets = new ArrayList<>();
+
+    ScreenshotsIT() {
+        targets.add(Path.of("target", "screenshots"));
+        String extra = System.getProperty("tallytrack.screenshots.dir");
+        if (extra != null && !extra.isBlank()) {
+            targets.add(Path.of(extra));
+        }
+    }
+
+    private void shoot(String name) throws IOException {
+        js("document.activeElement && document.activeElement.blur();");
+        byte[] png = driver.getScreenshotAs(OutputType.BYTES);
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        assertThat(image.getWidth()).isGreaterThan(300);
+        if (image.getWidth() > MAX_WIDTH) {
+            int height = image.getHeight() * MAX_WIDTH / image.getWidth();
+            BufferedImage scaled = new BufferedImage(MAX_WIDTH, height, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = scaled.createGraphics();
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.drawImage(image, 0, 0, MAX_WIDTH, height, null);
+            g.dispose();
+            image = scaled;
+        }
+        for (Path dir : targets) {
+            Files.createDirectories(dir);
+            Path file = dir.resolve(name + ".png");
+            ImageIO.write(image, "png", file.toFile());
+            assertThat(Files.size(file)).isPositive();
+        }
+    }
+
+    @Test
+    void mainScreens() throws IOException {
+        String number = uniqueNumber("SF");
+        createManifest(number, "PKG-20261120-07", "C001");
+        for (int i = 0; i < 6; i++) {
+            createManifest(uniqueNumber("YT"), i % 2 == 0 ? "PKG-20261120-0" + i : null, "C00" + (i % 3 + 1));
+        }
+
+        driver.manage().window().setSize(new Dimension(1100, 900));
+        open("/");
+        visible(By.id("numbers")).sendKeys(number);
+        driver.findElement(By.id("query-button")).click();
+        visible(By.cssSelector("#results .timeline"));
+        shoot("public-query");
+
+        driver.manage().window().setSize(new Dimension(375, 800));
+        shoot("public-query-phone");
+        driver.manage().window().setSize(new Dimension(1280, 860));
+
+        open("/admin/");
+        visible(By.id("login-username")).sendKeys(ADMIN_USER);
+        shoot("admin-login");
+
+        signIn();
+        visible(By.cssSelector("#m-table tbody tr[data-id]"));
+        shoot("admin-manifests");
+
+        driver.findElement(By.cssSelector("#m-table tbody tr[data-number='" + number + "'] button.edit")).click();
+        WebElement weight = visible(By.id("e-weight"));
+        weight.clear();
+        weight.sendKeys("-1");
+        driver.findElement(By.id("edit-save")).click();
+        visible(By.id("e-weight-error"));
+        waitUpTo(10).until(d -> !d.findElement(By.id("e-weight-error")).getText().isBlank());
+        shoot("admin-edit");
+        driver.findElement(By.id("edit-cancel")).click();
+
+        driver.findElement(By.id("tab-upload")).click();
+        Path file = AdminUploadIT.csv(
+                "2026-11-21," + uniqueNumber("JD") + ",PKG-20261121-01,30,20,10,1.2,G1,C001,T01",
+                "2026-11-21," + uniqueNumber("JD") + ",PKG-20261121-01,,,,0.8,G1,C001,T01",
+                "2026-11-21,bad#1,,,,,-2,G1,C001,T01",
+                "2026-11-21," + uniqueNumber("JD") + ",,,,,3.5,G2,C002,T02");
+        visible(By.id("u-file")).sendKeys(file.toAbsolutePath().toString());
+        driver.findElement(By.id("u-preview")).click();
+        visible(By.cssSelector("#u-preview-table tbody tr"));
+        shoot("admin-upload-preview");
+
+        driver.findElement(By.id("tab-sync")).click();
+        visible(By.cssSelector("#s-figures .figure"));
+        waitUpTo(15).until(d -> Integer.parseInt(d.findElement(By.id("s-chart-svg")).getAttribute("data-samples")) >= 3);
+        shoot("admin-sync");
+    }
+}
