@@ -173,9 +173,7 @@ async function query() {
         if (valid.length === 1 && invalid.length === 0) {
             const { status: code, json, retryAfter } = await post('/api/v1/tracking/query', { tracking_number: valid[0] });
             if (code >= 400 || !json || json.error?.code) {
-                const errorCode = json?.error?.code;
-                const text = friendlyError(errorCode, json?.error?.message, retryAfter);
-                lastRender = () => showMessage('error', errorCode ? friendlyError(errorCode, json?.error?.message, retryAfter) : text);
+                lastRender = () => showMessage('error', friendlyError(json?.error?.code, json?.error?.message, retryAfter));
                 lastRender();
                 return;
             }
@@ -183,7 +181,10 @@ async function query() {
         } else {
             const { status: code, json, retryAfter } = await post('/api/v1/tracking/batch-query', { tracking_numbers: valid });
             if (code >= 400 || !json || !Array.isArray(json.results)) {
-                lastRender = () => showMessage('error', friendlyError(json?.error?.code, json?.error?.message, retryAfter));
+                lastRender = () => {
+                    showMessage('error', friendlyError(json?.error?.code, json?.error?.message, retryAfter));
+                    renderResults(invalid);
+                };
                 lastRender();
                 return;
             }
@@ -208,9 +209,9 @@ form.addEventListener('submit', event => {
     query();
 });
 
-// Ctrl/Cmd+Enter queries from the multi-line input; plain Enter queries when there is a single line.
+// Enter queries; Shift+Enter starts a new line for another number.
 input.addEventListener('keydown', event => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey || (!event.shiftKey && !input.value.includes('\n')))) {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         form.requestSubmit();
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -55,7 +56,7 @@ class PublicPageIT extends BrowserTestBase {
         String first = uniqueNumber("BA");
         String second = uniqueNumber("BB");
 
-        query(first + ",\n" + second);
+        query(first + ", " + second.toLowerCase());
 
         waitUpTo(10).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#results .result-card"), 2));
         assertThat(driver.findElement(By.id("summary")).getText()).contains("2");
@@ -96,8 +97,8 @@ class PublicPageIT extends BrowserTestBase {
         assertThat(driver.findElements(By.cssSelector("#results .result-card"))).isEmpty();
         assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("numbers");
 
-        driver.findElement(By.id("numbers")).sendKeys(number);
-        driver.findElement(By.id("query-button")).click();
+        // Keyboard only: Enter in the input queries again.
+        driver.findElement(By.id("numbers")).sendKeys(number, Keys.ENTER);
         visible(By.cssSelector("#results .result-card"));
     }
 
