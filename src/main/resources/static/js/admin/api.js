@@ -154,3 +154,15 @@ export async function download(path, params, fallbackName) {
 export function payload(json) {
     return json && typeof json === 'object' && 'data' in json && json.data !== undefined ? json.data : json;
 }
+
+/** The signed-in user's role, whether the server sends {role: "ADMIN"} or {roles: ["ADMIN"]}. */
+export function roleOf(user) {
+    if (!user) return null;
+    if (user.role) return String(user.role).replace(/^ROLE_/, '');
+    if (Array.isArray(user.roles)) return user.roles.map(r => String(r).replace(/^ROLE_/, '')).includes('ADMIN') ? 'ADMIN' : 'VIEWER';
+    return null;
+}
+
+export function isAdmin() {
+    return (roleOf(currentUser()) ?? 'ADMIN') === 'ADMIN';
+}

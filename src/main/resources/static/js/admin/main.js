@@ -1,6 +1,6 @@
 // Admin console shell: sign-in, sign-out, session expiry, hash navigation between the sections.
 import { t, applyTexts, bindLanguageSwitch } from '../i18n.js';
-import { api, token, saveSession, clearSession, takeNotice, currentUser, setUnauthorizedHandler, payload } from './api.js';
+import { api, token, saveSession, clearSession, takeNotice, currentUser, setUnauthorizedHandler, payload, roleOf } from './api.js';
 import { show, errorText, duration } from './ui.js';
 import { manifestsView } from './manifests.js';
 import { uploadView } from './upload.js';
@@ -32,7 +32,7 @@ setUnauthorizedHandler(() => {
 function renderWho() {
     const user = currentUser();
     who.hidden = !user;
-    who.textContent = user ? `${user.username ?? ''}${user.role ? ` (${user.role})` : ''}` : '';
+    who.textContent = user ? `${user.username ?? ''}${roleOf(user) ? ` (${roleOf(user)})` : ''}` : '';
 }
 
 function showLogin() {

@@ -1,6 +1,6 @@
 // Manifest list: search, filters, sort, paging, create/edit dialog with per-field errors, delete, batch delete.
 import { t, el, formatTime } from '../i18n.js';
-import { api, payload, currentUser } from './api.js';
+import { api, payload, isAdmin } from './api.js';
 import { confirmAction, show, errorText, emptyRow } from './ui.js';
 
 const FIELDS = [
@@ -26,10 +26,6 @@ const table = document.getElementById('m-table');
 const batchButton = document.getElementById('m-batch-delete');
 const dialog = document.getElementById('edit-dialog');
 const editForm = document.getElementById('edit-form');
-
-function isAdmin() {
-    return (currentUser()?.role ?? 'ADMIN') === 'ADMIN';
-}
 
 function criteria() {
     const data = new FormData(filters);

@@ -1,6 +1,6 @@
 // Users: who is signed in, create a user (ADMIN only), change one's own password.
 import { t, formatTime } from '../i18n.js';
-import { api, payload, currentUser } from './api.js';
+import { api, payload, currentUser, roleOf } from './api.js';
 import { show, errorText } from './ui.js';
 
 function markFieldErrors(form, error) {
@@ -27,10 +27,10 @@ async function renderMe() {
     } catch (error) {
         if (error.status === 401) return;
     }
-    const parts = [me?.username, me?.role];
+    const parts = [me?.username, roleOf(me)];
     if (me?.last_login || me?.last_login_at) parts.push(`${t('us.lastLogin')}: ${formatTime(me.last_login ?? me.last_login_at)}`);
     box.textContent = parts.filter(Boolean).join(' · ');
-    const admin = (me?.role ?? currentUser()?.role) === 'ADMIN';
+    const admin = (roleOf(me) ?? roleOf(currentUser())) === 'ADMIN';
     document.getElementById('us-create').disabled = !admin;
     show('us-create-message', admin ? null : 'info', admin ? null : t('us.adminOnly'));
 }
