@@ -98,6 +98,7 @@ function resultCard(result) {
     if (result.simulated) {
         badges.append(el('span', { className: 'badge demo', title: t('public.demo.title') }, t('public.demo')), ' ');
     }
+    if (result.stale) badges.append(el('span', { className: 'badge demo', title: t('public.stale.title') }, t('public.stale')), ' ');
     if (result.cached) badges.append(el('span', { className: 'badge cached' }, t('public.cached')));
     card.append(el('header', {}, el('h2', { className: 'number' }, number), badges));
 

@@ -39,26 +39,22 @@ function figureValue(key, stats) {
 function renderFigures() {
     const box = document.getElementById('s-figures');
     box.replaceChildren();
+    const more = document.getElementById('s-more');
+    more.replaceChildren();
     if (!lastStats) return;
-    const keys = [...FIGURES];
-    // Carrier-cache figures and anything else scalar the server adds are shown too, under their own names.
-    for (const [k, v] of Object.entries(lastStats)) {
-        if (!keys.includes(k) && k !== 'success' && (v === null || typeof v !== 'object')) keys.push(k);
+    const tile = (key, label, value) => el('div', { className: 'figure', dataset: { key } },
+        el('div', { className: 'value' }, value), el('div', { className: 'label' }, label));
+    for (const key of FIGURES) box.append(tile(key, t(`s.${key}`), figureValue(key, lastStats)));
+    const carrier = lastStats.carrier_cache;
+    if (carrier && typeof carrier === 'object') {
+        box.append(tile('carrier_cache.size', t('s.carrier.size'), text(carrier.size ?? '–')));
+        const rate = hitRatePercent({ cache_hit_rate: carrier.hit_rate });
+        box.append(tile('carrier_cache.hit_rate', t('s.carrier.hitRate'), rate === null ? '–' : `${rate.toFixed(1)} %`));
     }
-    for (const [k, v] of Object.entries(lastStats)) {
-        if (v && typeof v === 'object' && !Array.isArray(v)) {
-            for (const [k2, v2] of Object.entries(v)) {
-                if (v2 === null || typeof v2 !== 'object') keys.push(`${k}.${k2}`);
-            }
-        }
-    }
-    for (const key of keys) {
-        const [outer, inner] = key.split('.');
-        const value = inner ? (lastStats[outer]?.[inner] ?? null) : null;
-        const label = t(`s.${key}`) === `s.${key}` ? key : t(`s.${key}`);
-        box.append(el('div', { className: 'figure', dataset: { key } },
-            el('div', { className: 'value' }, inner ? text(value) : figureValue(key, lastStats)),
-            el('div', { className: 'label' }, label)));
+    // Everything else the server reports, as name/value pairs under "more figures".
+    for (const [key, value] of Object.entries(lastStats)) {
+        if (FIGURES.includes(key)) continue;
+        more.append(el('dt', {}, key), el('dd', { dataset: { key } }, text(value)));
     }
 }
 
@@ -69,7 +65,8 @@ function renderHealth() {
     const status = String(lastHealth.status ?? '').toLowerCase();
     const kind = status === 'healthy' ? 'success' : status === 'warning' ? 'warn' : 'error';
     const label = t(`s.health.${status}`) === `s.health.${status}` ? status : t(`s.health.${status}`);
-    const reasons = Array.isArray(lastHealth.reasons) ? lastHealth.reasons.map(text).join('; ') : '';
+    const reasons = Array.isArray(lastHealth.reasons)
+        ? lastHealth.reasons.map(r => (r && typeof r === 'object' ? r.message || r.code : text(r))).join('; ') : '';
     box.append(el('div', { className: `alert ${kind}`, id: 's-health-status', dataset: { status } },
         `${t('s.health')}: ${label}${reasons ? ` — ${reasons}` : ''}`));
 }
@@ -125,7 +122,7 @@ function renderPending(list) {
     tbody.replaceChildren();
     if (!list.length) tbody.append(emptyRow(OP_COLUMNS.length));
     for (const op of list) {
-        const when = op.time ?? op.created_at ?? op.timestamp ?? op.occurred_at;
+        const when = op.changed_at ?? op.time ?? op.created_at;
         tbody.append(el('tr', { dataset: { sequence: op.sequence ?? '' } },
             el('td', { className: 'num' }, op.sequence ?? op.id ?? ''),
             el('td', {}, op.operation ?? op.operation_type ?? ''),

@@ -42,6 +42,8 @@ function formData(file, previewOnly) {
     const data = new FormData();
     data.append('file', file);
     data.append('preview_only', previewOnly ? 'true' : 'false');
+    // Saving always runs as a job, so even a small file shows its processing progress.
+    if (!previewOnly) data.append('async', 'true');
     return data;
 }
 
@@ -145,7 +147,11 @@ saveButton.addEventListener('click', async () => {
         const jobId = first(d.job_id, body.job_id, d.job?.id, d.job?.job_id);
         const result = jobId ? await followJob(jobId) : first(d.result, d);
         renderResult(result);
-        show('u-message', 'success', t('u.done'));
+        if (String(result?.state ?? '').toUpperCase() === 'FAILED') {
+            show('u-message', 'error', t('u.failed', result.failure?.message ?? result.failure?.code ?? ''));
+        } else {
+            show('u-message', 'success', t('u.done'));
+        }
         previewed = null;
     } catch (error) {
         saveButton.disabled = false;
@@ -169,6 +175,7 @@ async function followJob(jobId) {
             return first(job.result, job);
         }
         if (['failed', 'error', 'cancelled'].includes(status)) {
+            if (job.result) return job.result; // the report says what was saved before the failure
             const err = new Error(first(job.error?.message, job.error, job.message, status));
             err.status = 500;
             throw err;
