@@ -31,7 +31,8 @@ export function errorText(error) {
     if (error?.status === 0) return t('err.network');
     if (error?.status === 403) return t('admin.forbidden');
     const base = error?.message || t('err.generic');
-    return error?.requestId ? `${base} (request ${error.requestId})` : base;
+    // The request id helps support find a server-side failure; for a refusal it is only noise.
+    return error?.requestId && error.status >= 500 ? `${base} (request ${error.requestId})` : base;
 }
 
 export function duration(seconds) {

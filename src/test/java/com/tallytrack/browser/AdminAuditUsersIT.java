@@ -48,7 +48,9 @@ class AdminAuditUsersIT extends BrowserTestBase {
         assertThat(visible(By.cssSelector("#us-create-message .alert.success")).getText()).contains(name);
 
         driver.findElement(By.id("logout")).click();
-        visible(By.id("login-username")).sendKeys(name);
+        WebElement user = visible(By.id("login-username"));
+        user.clear();
+        user.sendKeys(name);
         driver.findElement(By.id("login-password")).sendKeys("Viewer-Pass-123");
         driver.findElement(By.id("login-submit")).click();
         visible(By.id("f-q")).sendKeys(number);
