@@ -5,6 +5,8 @@ import { acceptLanguage } from '../i18n.js';
 const TOKEN_KEY = 'tt.token';
 const USER_KEY = 'tt.user';
 const NOTICE_KEY = 'tt.notice';
+const EXPIRES_KEY = 'tt.expires';
+const LIFETIME_KEY = 'tt.lifetime';
 
 export class ApiError extends Error {
     constructor(status, body, headers) {
@@ -37,14 +39,56 @@ export function currentUser() {
     try { return JSON.parse(sessionStorage.getItem(USER_KEY) || 'null'); } catch { return null; }
 }
 
-export function saveSession(accessToken, user) {
+export function saveSession(accessToken, user, expiresInSeconds) {
     sessionStorage.setItem(TOKEN_KEY, accessToken);
     sessionStorage.setItem(USER_KEY, JSON.stringify(user ?? null));
+    if (Number.isFinite(Number(expiresInSeconds)) && Number(expiresInSeconds) > 0) {
+        sessionStorage.setItem(EXPIRES_KEY, String(Date.now() + Number(expiresInSeconds) * 1000));
+        sessionStorage.setItem(LIFETIME_KEY, String(Number(expiresInSeconds) * 1000));
+    }
+}
+
+export function saveUser(user) {
+    sessionStorage.setItem(USER_KEY, JSON.stringify(user ?? null));
+}
+
+/** Milliseconds until the token expires, or null when unknown. */
+export function remainingMillis() {
+    const expires = Number(sessionStorage.getItem(EXPIRES_KEY));
+    return expires ? expires - Date.now() : null;
+}
+
+let refreshing = null;
+
+/**
+ * Sliding session: when the signed-in user acts and less than a third of the token's life is left, trade it
+ * for a fresh one (POST /session/refresh). Background polling does not do this, so an idle tab still expires.
+ */
+async function refreshIfOld() {
+    const remaining = remainingMillis();
+    const lifetime = Number(sessionStorage.getItem(LIFETIME_KEY));
+    if (!token() || remaining === null || !lifetime || remaining <= 0 || remaining > lifetime / 3) return;
+    refreshing = refreshing ?? (async () => {
+        try {
+            const response = await fetch('/api/v1/admin/session/refresh', { method: 'POST', headers: headers() });
+            if (response.ok) {
+                const body = await response.json();
+                if (body.access_token) saveSession(body.access_token, body.user ?? currentUser(), body.expires_in);
+            }
+        } catch {
+            // keep the current token; the next call shows whether it still works
+        } finally {
+            refreshing = null;
+        }
+    })();
+    await refreshing;
 }
 
 export function clearSession(notice) {
     sessionStorage.removeItem(TOKEN_KEY);
     sessionStorage.removeItem(USER_KEY);
+    sessionStorage.removeItem(EXPIRES_KEY);
+    sessionStorage.removeItem(LIFETIME_KEY);
     if (notice) sessionStorage.setItem(NOTICE_KEY, notice); else sessionStorage.removeItem(NOTICE_KEY);
 }
 
@@ -72,7 +116,8 @@ function query(params) {
 }
 
 /** Calls /api/v1/admin + path; returns the parsed JSON body or throws ApiError. */
-export async function api(path, { method = 'GET', body, params, auth = true } = {}) {
+export async function api(path, { method = 'GET', body, params, auth = true, background = false } = {}) {
+    if (auth && !background) await refreshIfOld();
     let response;
     try {
         response = await fetch(`/api/v1/admin${path}${query(params)}`, {

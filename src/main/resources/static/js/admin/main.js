@@ -1,6 +1,6 @@
 // Admin console shell: sign-in, sign-out, session expiry, hash navigation between the sections.
 import { t, applyTexts, bindLanguageSwitch } from '../i18n.js';
-import { api, token, saveSession, clearSession, takeNotice, currentUser, setUnauthorizedHandler, payload, roleOf } from './api.js';
+import { api, token, remainingMillis, saveSession, saveUser, clearSession, takeNotice, currentUser, setUnauthorizedHandler, payload, roleOf } from './api.js';
 import { show, errorText, duration } from './ui.js';
 import { manifestsView } from './manifests.js';
 import { uploadView } from './upload.js';
@@ -91,7 +91,7 @@ document.getElementById('login-form').addEventListener('submit', async event => 
     try {
         const json = await api('/login', { method: 'POST', body: { username, password }, auth: false });
         const body = json.access_token ? json : payload(json);
-        saveSession(body.access_token, body.user);
+        saveSession(body.access_token, body.user, body.expires_in);
         show('login-error', null, null);
         showApp();
     } catch (error) {
@@ -117,6 +117,15 @@ logoutButton.addEventListener('click', async () => {
 
 window.addEventListener('hashchange', () => { if (token()) route(); });
 
+// An idle tab whose token has run out goes back to the sign-in form on its own, with the notice.
+setInterval(() => {
+    const remaining = remainingMillis();
+    if (token() && remaining !== null && remaining <= 0) {
+        clearSession('expired');
+        showLogin();
+    }
+}, 5000);
+
 async function start() {
     if (!token()) {
         showLogin();
@@ -124,7 +133,7 @@ async function start() {
     }
     try {
         const me = payload(await api('/me'));
-        if (me && me.username) saveSession(token(), me.user ?? me);
+        if (me && me.username) saveUser(me);
     } catch (error) {
         if (error.status === 401) return; // the unauthorized handler has shown the sign-in form
     }

@@ -1,6 +1,6 @@
 // Manifest list: search, filters, sort, paging, create/edit dialog with per-field errors, delete, batch delete.
 import { t, el, formatTime } from '../i18n.js';
-import { api, payload, isAdmin } from './api.js';
+import { api, payload, isAdmin, download } from './api.js';
 import { confirmAction, show, errorText, emptyRow } from './ui.js';
 
 const FIELDS = [
@@ -282,6 +282,20 @@ document.getElementById('f-limit').addEventListener('change', () => { state.page
 document.getElementById('m-prev').addEventListener('click', () => { if (state.page > 1) { state.page--; load(); } });
 document.getElementById('m-next').addEventListener('click', () => { state.page++; load(); });
 document.getElementById('m-new').addEventListener('click', () => openEditor(null));
+
+/** Exports every manifest matching the current filters (not just this page), in the format the importer reads. */
+async function exportAs(format) {
+    const params = criteria();
+    delete params.page;
+    delete params.limit;
+    try {
+        await download('/manifest/export', { ...params, format }, `manifests.${format}`);
+    } catch (error) {
+        if (error.status !== 401) show('m-message', 'error', errorText(error));
+    }
+}
+document.getElementById('m-export-csv').addEventListener('click', () => exportAs('csv'));
+document.getElementById('m-export-xlsx').addEventListener('click', () => exportAs('xlsx'));
 
 export const manifestsView = {
     enter() { load(); },

@@ -143,9 +143,9 @@ function listOf(json) {
 async function refresh() {
     try {
         const [stats, pending, health] = await Promise.all([
-            api('/sync/statistics'),
-            api('/sync/pending-operations', { params: { limit: 50 } }),
-            api('/sync/health').catch(e => { if (e.status === 401) throw e; return null; })
+            api('/sync/statistics', { background: true }),
+            api('/sync/pending-operations', { params: { limit: 50 }, background: true }),
+            api('/sync/health', { background: true }).catch(e => { if (e.status === 401) throw e; return null; })
         ]);
         lastStats = payload(stats) ?? {};
         lastHealth = health ? payload(health) : null;
