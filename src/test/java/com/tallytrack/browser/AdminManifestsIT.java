@@ -3,6 +3,7 @@ package com.tallytrack.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,45 @@ class AdminManifestsIT extends BrowserTestBase {
         assertThat(error.getText()).isNotBlank();
         assertThat(driver.findElement(By.id("app")).isDisplayed()).isFalse();
         assertThat(js("return sessionStorage.getItem('tt.token');")).isNull();
+    }
+
+    private WebElement attemptSignIn(String user, String password) {
+        List<WebElement> previous = driver.findElements(By.cssSelector("#login-error .alert"));
+        WebElement name = visible(By.id("login-username"));
+        name.clear();
+        name.sendKeys(user);
+        WebElement secret = driver.findElement(By.id("login-password"));
+        secret.clear();
+        secret.sendKeys(password);
+        driver.findElement(By.id("login-submit")).click();
+        if (!previous.isEmpty()) {
+            waitUpTo(10).until(ExpectedConditions.stalenessOf(previous.get(0)));
+        }
+        return visible(By.cssSelector("#login-error .alert.error"));
+    }
+
+    @Test
+    void repeatedFailuresLockTheAccountAndTheMessageSaysForHowLong() {
+        signIn();
+        String name = "lock" + uniqueNumber("").substring(0, 6);
+        Object status = driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch('/api/v1/admin/create-user', {method: 'POST', headers: {'Content-Type': 'application/json',
+                    'Authorization': 'Bearer ' + sessionStorage.getItem('tt.token')},
+                    body: JSON.stringify({username: arguments[0], password: 'Lock-Pass-123', role: 'VIEWER'})})
+                  .then(r => done(r.status), e => done(String(e)));
+                """, name);
+        assertThat(status).isEqualTo(201L);
+        driver.findElement(By.id("logout")).click();
+
+        for (int i = 1; i < 5; i++) {
+            assertThat(attemptSignIn(name, "wrong-password-" + i).getText()).doesNotContain("锁定");
+        }
+        String locked = attemptSignIn(name, "wrong-password-5").getText();
+
+        assertThat(locked).contains("锁定").contains("15 分钟");
+        assertThat(attemptSignIn(name, "Lock-Pass-123").getText()).contains("锁定");
+        assertThat(driver.findElement(By.id("app")).isDisplayed()).isFalse();
     }
 
     @Test

@@ -76,4 +76,46 @@ class AdminUploadIT extends BrowserTestBase {
         assertThat(error.getText()).isNotBlank();
         assertThat(driver.findElement(By.id("u-save")).isEnabled()).isFalse();
     }
+
+    private Path awaitDownload(String suffix) {
+        return waitUpTo(15).until(d -> {
+            try (var files = Files.list(browser.downloads())) {
+                return files.filter(f -> f.getFileName().toString().endsWith(suffix)).findFirst().orElse(null);
+            } catch (IOException e) {
+                return null; // the folder appears with the first download
+            }
+        });
+    }
+
+    @Test
+    void templateAndFilteredExportAreDownloaded() throws IOException {
+        String number = uniqueNumber("EX");
+        createManifest(number, "PKG-EX-1", "C700");
+        signIn();
+
+        visible(By.id("f-q")).sendKeys(number);
+        driver.findElement(By.id("m-search")).click();
+        visible(By.cssSelector("#m-table tbody tr[data-number='" + number + "']"));
+        driver.findElement(By.id("m-export-csv")).click();
+        Path export = awaitDownload(".csv");
+        waitUpTo(10).until(d -> Files.exists(export) && sizeOf(export) > 0);
+        String exported = Files.readString(export, StandardCharsets.UTF_8);
+        assertThat(exported).contains(number).contains("PKG-EX-1");
+        Files.delete(export);
+
+        driver.findElement(By.id("tab-upload")).click();
+        clickWhenReady(By.id("u-template-csv"));
+        Path template = awaitDownload(".csv");
+        waitUpTo(10).until(d -> sizeOf(template) > 0);
+        assertThat(Files.readString(template, StandardCharsets.UTF_8)).contains("快递单号").contains("集包单号");
+        Files.delete(template);
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
 }

@@ -29,6 +29,12 @@ final class Browser {
 
     /** A running browser with its own throw-away profile directory; {@link #close()} removes both. */
     record Session(ChromeDriver driver, Path profile) implements AutoCloseable {
+
+        /** Where downloads (templates, exports) land. */
+        Path downloads() {
+            return profile.resolve("downloads");
+        }
+
         @Override
         public void close() {
             try {
@@ -51,6 +57,9 @@ final class Browser {
             throw new IllegalStateException("cannot create a Chromium profile directory", e);
         }
         ChromeOptions options = new ChromeOptions();
+        options.setExperimentalOption("prefs", java.util.Map.of(
+                "download.default_directory", profile.resolve("downloads").toString(),
+                "download.prompt_for_download", false));
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
