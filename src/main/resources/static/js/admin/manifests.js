@@ -83,7 +83,7 @@ function render() {
     for (const row of state.rows) {
         const cells = COLUMNS.map(c => {
             const value = c === 'updated_at' ? formatTime(row[c]) : row[c];
-            return el('td', { className: c === 'weight' ? 'num' : undefined, dataset: { col: c } }, value ?? '');
+            return el('td', { className: c === 'weight' ? 'num' : (c === 'manifest_date' || c === 'updated_at' ? 'nowrap' : undefined), dataset: { col: c } }, value ?? '');
         });
         body.append(el('tr', { dataset: { id: row.id, number: row.tracking_number } },
             el('td', {}, el('input', { type: 'checkbox', className: 'row-select', 'aria-label': t('m.select', row.tracking_number),

@@ -87,17 +87,19 @@ function renderChart() {
     const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': t('s.chart.aria'), id: 's-chart-svg' });
     root.append(svg('title', {}, t('s.chart.aria')));
     const innerW = W - L - R, innerH = H - T - B;
-    const maxOps = Math.max(1, ...samples.map(s => s.ops ?? 0));
+    // A right-axis maximum divisible by the four grid steps, so every label is a whole number.
+    const maxOps = Math.max(4, Math.ceil(Math.max(0, ...samples.map(s => s.ops ?? 0)) / 4) * 4);
     for (let i = 0; i <= 4; i++) {
         const y = T + (innerH * i) / 4;
         root.append(svg('line', { x1: L, x2: W - R, y1: y, y2: y, stroke: '#e1e6ed' }));
         root.append(svg('text', { x: L - 6, y: y + 4, 'text-anchor': 'end', 'font-size': 11, fill: '#0b5cad' }, `${100 - i * 25}%`));
-        root.append(svg('text', { x: W - R + 6, y: y + 4, 'font-size': 11, fill: '#c2410c' }, String(Math.round(maxOps * (4 - i) / 4))));
+        root.append(svg('text', { x: W - R + 6, y: y + 4, 'font-size': 11, fill: '#c2410c' }, String((maxOps * (4 - i)) / 4)));
     }
     if (samples.length < 2) {
         root.append(svg('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', 'font-size': 13, fill: '#4f5b6b' }, t('s.chart.waiting')));
     }
-    const x = i => L + (samples.length <= 1 ? 0 : (innerW * i) / (MAX_SAMPLES - 1));
+    // The samples so far fill the width; once MAX_SAMPLES are kept the window slides.
+    const x = i => L + (samples.length <= 1 ? 0 : (innerW * i) / (samples.length - 1));
     const line = (values, color, cls) => {
         const points = values.map((v, i) => (v === null ? null : `${x(i).toFixed(1)},${v.toFixed(1)}`)).filter(Boolean);
         if (points.length > 0) {

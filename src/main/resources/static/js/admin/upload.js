@@ -14,6 +14,12 @@ const saveButton = document.getElementById('u-save');
 let previewed = null; // {file, body} of the last successful preview
 let lastResult = null;
 
+/** The page's label of an API field name (tracking_number → 快递单号), or the name itself. */
+function fieldLabel(field) {
+    const key = `m.${field}`;
+    return t(key) === key ? field : t(key);
+}
+
 function first(...values) {
     return values.find(v => v !== undefined && v !== null);
 }
@@ -21,7 +27,7 @@ function first(...values) {
 function setUploadProgress(percent) {
     document.getElementById('u-upload-progress').hidden = false;
     document.getElementById('u-upload-bar').value = percent;
-    document.getElementById('u-upload-text').textContent = t('u.uploading', percent);
+    document.getElementById('u-upload-text').textContent = percent >= 100 ? t('u.uploaded') : t('u.uploading', percent);
 }
 
 function setJobProgress(processed, total, percent) {
@@ -86,14 +92,14 @@ function renderPreview(body) {
         tbody.append(el('tr', { className: status === 'valid' ? '' : 'invalid', dataset: { row: number ?? '', status } },
             el('td', { className: 'num' }, number ?? ''),
             el('td', {}, statusText),
-            PREVIEW_COLUMNS.map(c => el('td', {}, values[c] ?? '')),
-            el('td', { className: 'row-errors' }, rowErrors.map(e => `${e.field ? `${e.field}: ` : ''}${e.message || e.code}`).join('; '))));
+            PREVIEW_COLUMNS.map(c => el('td', { className: c === 'manifest_date' ? 'nowrap' : undefined }, values[c] ?? '')),
+            el('td', { className: 'row-errors' }, rowErrors.map(e => `${e.field ? `${fieldLabel(e.field)}: ` : ''}${e.message || e.code}`).join('; '))));
     }
     document.getElementById('u-errors-heading').textContent = t('u.errorList', errors.length);
     const errorTable = document.getElementById('u-errors-table');
-    errorTable.tHead.replaceChildren(el('tr', {}, [t('u.row'), t('u.field'), 'code', t('u.message')].map(h => el('th', { scope: 'col' }, h))));
+    errorTable.tHead.replaceChildren(el('tr', {}, [t('u.row'), t('u.field'), t('u.code'), t('u.message')].map(h => el('th', { scope: 'col' }, h))));
     errorTable.tBodies[0].replaceChildren(...(errors.length ? errors.map(e => el('tr', {},
-        el('td', { className: 'num' }, e.row ?? ''), el('td', {}, e.field ?? ''), el('td', {}, e.code ?? ''), el('td', {}, e.message ?? '')))
+        el('td', { className: 'num' }, e.row ?? ''), el('td', {}, e.field ? fieldLabel(e.field) : ''), el('td', {}, e.code ?? ''), el('td', {}, e.message ?? '')))
         : [emptyRow(4)]));
 }
 

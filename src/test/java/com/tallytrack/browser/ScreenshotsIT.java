@@ -124,7 +124,11 @@ class ScreenshotsIT extends BrowserTestBase {
 
         driver.findElement(By.id("tab-sync")).click();
         visible(By.cssSelector("#s-figures .figure"));
-        waitUpTo(15).until(d -> Integer.parseInt(d.findElement(By.id("s-chart-svg")).getAttribute("data-samples")) >= 3);
+        waitUpTo(15).until(d -> Integer.parseInt(d.findElement(By.id("s-chart-svg")).getAttribute("data-samples")) >= 2);
+        for (int i = 0; i < 3; i++) {
+            createManifest(uniqueNumber("ZT"), "PKG-20261122-0" + i, "C003"); // sync operations for the chart
+        }
+        waitUpTo(15).until(d -> Integer.parseInt(d.findElement(By.id("s-chart-svg")).getAttribute("data-samples")) >= 4);
         shoot("admin-sync");
     }
 }
