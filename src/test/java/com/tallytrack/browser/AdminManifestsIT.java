@@ -8,6 +8,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -78,6 +79,35 @@ class AdminManifestsIT extends BrowserTestBase {
         assertThat(locked).contains("锁定").contains("15 分钟");
         assertThat(attemptSignIn(name, "Lock-Pass-123").getText()).contains("锁定");
         assertThat(driver.findElement(By.id("app")).isDisplayed()).isFalse();
+    }
+
+    @Test
+    void inEnglishThePageAndTheServerMessagesAreEnglish() {
+        open("/admin/");
+        visible(By.id("lang-switch")).click();
+        assertThat(driver.findElement(By.id("login-submit")).getText()).isEqualTo("Sign in");
+
+        WebElement error = attemptSignIn(ADMIN_USER, "not-the-password-either");
+
+        assertThat(error.getText()).isEqualTo("Wrong username or password");
+    }
+
+    @Test
+    void thePhoneWideManifestListScrollsOnlyInsideTheTable() {
+        Dimension before = driver.manage().window().getSize();
+        try {
+            driver.manage().window().setSize(new Dimension(360, 780));
+            createManifest(uniqueNumber("PHONE"), "PKG-PHONE-1", "C900");
+            signIn();
+            visible(By.cssSelector("#m-table tbody tr[data-id]"));
+
+            long viewport = ((Number) js("return document.documentElement.clientWidth;")).longValue();
+            long content = ((Number) js("return document.documentElement.scrollWidth;")).longValue();
+            assertThat(viewport).isLessThanOrEqualTo(360);
+            assertThat(content).isLessThanOrEqualTo(viewport);
+        } finally {
+            driver.manage().window().setSize(before);
+        }
     }
 
     @Test

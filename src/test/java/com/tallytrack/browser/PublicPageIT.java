@@ -63,6 +63,21 @@ class PublicPageIT extends BrowserTestBase {
     }
 
     @Test
+    void aNumberTheCarrierDoesNotKnowGetsAFriendlyMessage() {
+        // The simulator's rule: a number ending in 0000 is unknown to the carrier.
+        String unknown = uniqueNumber("NF") + "0000";
+        String known = uniqueNumber("OK");
+
+        query(unknown + " " + known);
+
+        waitUpTo(10).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#results .result-card"), 2));
+        WebElement error = driver.findElement(By.cssSelector("#results .result-error"));
+        assertThat(error.getAttribute("data-code")).isEqualTo("NOT_FOUND");
+        assertThat(error.getText()).contains("没有查到");
+        assertThat(driver.findElement(By.id("summary")).getText()).contains("失败 1");
+    }
+
+    @Test
     void invalidInputShowsAFriendlyMessageWithoutQuerying() {
         query("AB-1");
 
