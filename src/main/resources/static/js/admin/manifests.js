@@ -34,19 +34,24 @@ function criteria() {
     return params;
 }
 
+let loadSequence = 0;
+
 async function load() {
+    // Only the answer to the latest request is shown, whatever order the answers arrive in.
+    const mine = ++loadSequence;
     show('m-message', null, null);
     table.setAttribute('aria-busy', 'true');
     try {
         const json = await api('/manifest/search', { params: criteria() });
+        if (mine !== loadSequence) return;
         state.rows = Array.isArray(json.data) ? json.data : [];
         state.pagination = json.pagination ?? null;
         state.selected.clear();
         render();
     } catch (error) {
-        if (error.status !== 401) show('m-message', 'error', errorText(error));
+        if (mine === loadSequence && error.status !== 401) show('m-message', 'error', errorText(error));
     } finally {
-        table.removeAttribute('aria-busy');
+        if (mine === loadSequence) table.removeAttribute('aria-busy');
     }
 }
 

@@ -53,8 +53,9 @@ class AdminAuditUsersIT extends BrowserTestBase {
         user.sendKeys(name);
         driver.findElement(By.id("login-password")).sendKeys("Viewer-Pass-123");
         driver.findElement(By.id("login-submit")).click();
-        visible(By.id("f-q")).sendKeys(number);
-        driver.findElement(By.id("m-search")).click();
+        visible(By.id("view-manifests"));
+        awaitManifestList();
+        searchManifests(number);
 
         WebElement row = visible(By.cssSelector("#m-table tbody tr[data-number='" + number + "']"));
         assertThat(row.findElements(By.cssSelector("button.delete"))).isEmpty();

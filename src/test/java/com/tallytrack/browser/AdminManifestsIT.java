@@ -23,10 +23,7 @@ class AdminManifestsIT extends BrowserTestBase {
     }
 
     private void search(String text) {
-        WebElement q = visible(By.id("f-q"));
-        q.clear();
-        q.sendKeys(text);
-        driver.findElement(By.id("m-search")).click();
+        searchManifests(text);
     }
 
     @Test

@@ -128,6 +128,22 @@ abstract class BrowserTestBase {
         password.sendKeys(ADMIN_PASSWORD);
         driver.findElement(By.id("login-submit")).click();
         visible(By.id("view-manifests"));
+        awaitManifestList();
+    }
+
+    /** Waits until the manifest list has answered its latest search (the table is busy while one runs). */
+    void awaitManifestList() {
+        waitUpTo(10).until(d -> d.findElement(By.id("m-table")).getAttribute("aria-busy") == null
+                && !d.findElements(By.cssSelector("#m-table tbody tr")).isEmpty());
+    }
+
+    /** Types into the list's search box, submits, and waits for the answer. */
+    void searchManifests(String text) {
+        WebElement q = visible(By.id("f-q"));
+        q.clear();
+        q.sendKeys(text);
+        driver.findElement(By.id("m-search")).click();
+        awaitManifestList();
     }
 
     List<WebElement> all(By by) {
