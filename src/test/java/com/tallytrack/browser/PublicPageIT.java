@@ -78,6 +78,22 @@ class PublicPageIT extends BrowserTestBase {
     }
 
     @Test
+    void aLoadingIndicatorShowsWhileTheQueryRunsAndTheButtonWaits() {
+        open("/");
+        // Hold every request back a little, so the running state can be seen.
+        js("const f = window.fetch; window.fetch = (...a) => new Promise(r => setTimeout(r, 1500)).then(() => f(...a));");
+        visible(By.id("numbers")).sendKeys(uniqueNumber("LD"));
+        driver.findElement(By.id("query-button")).click();
+
+        assertThat(visible(By.id("loading")).getText()).contains("正在查询");
+        assertThat(driver.findElement(By.id("query-button")).isEnabled()).isFalse();
+
+        visible(By.cssSelector("#results .result-card"));
+        assertThat(driver.findElements(By.id("loading"))).isEmpty();
+        assertThat(driver.findElement(By.id("query-button")).isEnabled()).isTrue();
+    }
+
+    @Test
     void invalidInputShowsAFriendlyMessageWithoutQuerying() {
         query("AB-1");
 
