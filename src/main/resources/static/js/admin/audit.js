@@ -25,6 +25,12 @@ async function load() {
     }
 }
 
+/** The page's label of an audit action code (LOGIN → 登录); an unknown code is shown as it is. */
+function actionLabel(code) {
+    const key = `audit.action.${code}`;
+    return code && t(key) !== key ? t(key) : (code ?? '');
+}
+
 function render() {
     const table = document.getElementById('a-table');
     tableHead(table, [t('a.time'), t('a.username'), t('a.action'), t('a.target'), t('a.summary')]);
@@ -36,7 +42,7 @@ function render() {
         tbody.append(el('tr', { dataset: { action: r.action ?? '' } },
             el('td', {}, formatTime(r.occurred_at ?? r.timestamp ?? r.created_at ?? r.time)),
             el('td', {}, r.username ?? ''),
-            el('td', {}, r.action ?? ''),
+            el('td', { title: r.action ?? '' }, actionLabel(r.action)),
             el('td', {}, r.target ?? ''),
             el('td', {}, text(summary))));
     }
@@ -54,4 +60,13 @@ document.getElementById('a-filters').addEventListener('submit', event => {
 document.getElementById('a-prev').addEventListener('click', () => { if (page > 1) { page--; load(); } });
 document.getElementById('a-next').addEventListener('click', () => { page++; load(); });
 
-export const auditView = { enter() { load(); }, rerender() { render(); } };
+const ACTIONS = ['LOGIN', 'LOGIN_FAILED', 'LOGIN_REJECTED_LOCKED', 'ACCOUNT_LOCKED', 'LOGOUT', 'SESSION_REFRESH',
+    'PASSWORD_CHANGE', 'PASSWORD_CHANGE_FAILED', 'USER_CREATE', 'MANIFEST_CREATE', 'MANIFEST_UPDATE', 'MANIFEST_DELETE',
+    'MANIFEST_BATCH_DELETE', 'MANIFEST_UPLOAD', 'SYNC_CLEAR_PENDING', 'SYNC_FORCE_SYNC', 'SYNC_INVALIDATE_CACHE'];
+
+/** Suggestions for the action filter: the codes the server filters by, labelled in the page language. */
+function fillActionChoices() {
+    document.getElementById('a-actions').replaceChildren(...ACTIONS.map(code => el('option', { value: code }, actionLabel(code))));
+}
+
+export const auditView = { enter() { fillActionChoices(); load(); }, rerender() { fillActionChoices(); render(); } };
