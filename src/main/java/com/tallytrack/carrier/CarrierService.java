@@ -128,10 +128,13 @@ public class CarrierService {
         });
     }
 
-    /** The answer is in the cache before the flight completes, and the flight leaves the map after it completes. */
+    /**
+     * The answer is in the cache before the flight leaves the map, and the flight leaves the map before it
+     * completes: a query arriving later either joins this flight or finds the cached answer, never an old outcome.
+     */
     private void complete(Key key, CompletableFuture<Outcome> flight, Outcome outcome) {
-        flight.complete(outcome);
         inFlight.remove(key, flight);
+        flight.complete(outcome);
     }
 
     private Outcome await(CompletableFuture<Outcome> flight) {

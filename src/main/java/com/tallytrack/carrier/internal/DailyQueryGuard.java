@@ -24,7 +24,7 @@ public class DailyQueryGuard {
     private static final Duration WINDOW = Duration.ofHours(24);
 
     private static final RedisScript<Long> ACQUIRE = new DefaultRedisScript<>("""
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (tonumber(ARGV[1]) - tonumber(ARGV[2])))
             if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
             redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
@@ -92,7 +92,8 @@ public class DailyQueryGuard {
 
     private static void prune(ArrayDeque<Long> times, long now) {
         long oldest = now - WINDOW.toMillis();
-        while (!times.isEmpty() && times.peekFirst() <= oldest) {
+        // a request exactly 24 hours old still counts: the window is closed on both ends
+        while (!times.isEmpty() && times.peekFirst() < oldest) {
             times.removeFirst();
         }
     }
