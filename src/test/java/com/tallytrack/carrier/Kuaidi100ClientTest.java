@@ -151,6 +151,14 @@ class Kuaidi100ClientTest {
     }
 
     @Test
+    void aPlusAndBlanksInsideTheParamSurviveFormEncodingSoTheSignStillMatches() {
+        CarrierResult result = get(client(1).query(new CarrierQuery("SF1234567890123", "shunfeng", "+86 138-1234-5678"),
+                QueryBudget.UNLIMITED));
+        assertThat(result.companyCode()).isEqualTo("shunfeng");
+        assertThat(stub.queries().get(0).get("param")).contains("\"phone\":\"+86 138-1234-5678\"");
+    }
+
+    @Test
     void autoDetectionThatFindsNothingIsNotFound() {
         CarrierException e = failure(client(1).query(new CarrierQuery("NONE123456", "auto", null),
                 QueryBudget.UNLIMITED));

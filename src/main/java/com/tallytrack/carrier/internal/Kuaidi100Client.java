@@ -84,6 +84,8 @@ public class Kuaidi100Client implements CarrierClient, AutoCloseable {
         config.requireCredentials();
         this.config = config;
         this.http = HttpClient.newBuilder()
+                // plain HTTP/1.1 as the vendor SDKs speak it: no h2c upgrade attempt on the http:// autonumber URL
+                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
