@@ -78,6 +78,13 @@ class RedisSharedCarrierCacheTest {
     }
 
     @Test
+    void aDamagedSharedEntryCountsAsAbsent() {
+        connections.getConnection().hashCommands().hSet("tallytrack:carrier:result:BROKEN0001".getBytes(),
+                "auto".getBytes(), "{not json".getBytes());
+        assertThat(nodeB.get("BROKEN0001", "auto")).isEmpty();
+    }
+
+    @Test
     void invalidationRemovesTheSharedEntries() {
         nodeA.put("SHARED0002", "auto", answer("0"));
         nodeA.put("SHARED0003", "auto", answer("0"));

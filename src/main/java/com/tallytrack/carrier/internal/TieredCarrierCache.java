@@ -89,13 +89,23 @@ public class TieredCarrierCache implements CarrierCache {
         if (redis != null) {
             Optional<CachedAnswer> shared = redis.call(r -> r.<String, String>opsForHash().get(key(queryNumber), company))
                     .map(String.class::cast)
-                    .map(text -> json.readValue(text, CachedAnswer.class));
+                    .flatMap(this::parse);
             if (shared.isPresent() && (answer == null || shared.get().fetchedAt().isAfter(answer.fetchedAt()))) {
                 putLocal(queryNumber, company, shared.get());
                 return shared;
             }
         }
         return Optional.ofNullable(answer);
+    }
+
+    /** An entry another version of the service wrote, or a damaged one, counts as absent rather than failing. */
+    private Optional<CachedAnswer> parse(String text) {
+        try {
+            CachedAnswer answer = json.readValue(text, CachedAnswer.class);
+            return answer.fetchedAt() == null || answer.freshUntil() == null ? Optional.empty() : Optional.of(answer);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     public void put(String queryNumber, String company, CachedAnswer answer) {
