@@ -48,6 +48,18 @@ class CarrierStartupTest {
     }
 
     @Test
+    void withoutARedisHostTheCacheIsNodeLocalAndWithOneItIsShared() {
+        runner.run(context -> assertThat(context.getBean(
+                com.tallytrack.carrier.internal.TieredCarrierCache.class).shared()).isFalse());
+        runner.withPropertyValues("spring.data.redis.host=127.0.0.1")
+                .withBean(org.springframework.data.redis.core.StringRedisTemplate.class,
+                        () -> new org.springframework.data.redis.core.StringRedisTemplate(
+                                new org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory()))
+                .run(context -> assertThat(context.getBean(
+                        com.tallytrack.carrier.internal.TieredCarrierCache.class).shared()).isTrue());
+    }
+
+    @Test
     void kuaidi100WithCredentialsIsTheRealClient() {
         runner.withPropertyValues("tallytrack.carrier.provider=kuaidi100",
                 "tallytrack.carrier.kuaidi100.customer=" + Kuaidi100Stub.CUSTOMER,

@@ -42,6 +42,8 @@ class TrackingApiTest {
     ManifestService manifests;
     @Autowired
     CarrierCache carrierCache;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     /** Every test is its own client IP, so the rate limit of one does not leak into another. */
     private final String clientIp = "10.1.0." + CLIENTS.incrementAndGet();
@@ -100,6 +102,22 @@ class TrackingApiTest {
                 .andExpect(jsonPath("$.cached_at").isNotEmpty())
                 .andExpect(jsonPath("$.cache_age_seconds").value(greaterThanOrEqualTo(0)));
         assertThat(carrierCache.stats().hits()).isEqualTo(hitsBefore + 1);
+    }
+
+    @Test
+    void carrierCallsLatencyAndCacheLookupsAreMetered() throws Exception {
+        double before = meters.counter("tallytrack.carrier.calls", "provider", "simulator", "outcome", "success")
+                .count();
+        double hitsBefore = meters.counter("tallytrack.carrier.cache.requests", "result", "hit").count();
+        String tracking = unique("TM");
+        mvc.perform(query("{\"tracking_number\":\"" + tracking + "\"}")).andExpect(status().isOk());
+        mvc.perform(query("{\"tracking_number\":\"" + tracking + "\"}")).andExpect(status().isOk());
+        assertThat(meters.counter("tallytrack.carrier.calls", "provider", "simulator", "outcome", "success").count())
+                .isEqualTo(before + 1);
+        assertThat(meters.counter("tallytrack.carrier.cache.requests", "result", "hit").count())
+                .isEqualTo(hitsBefore + 1);
+        assertThat(meters.find("tallytrack.carrier.latency").tag("outcome", "success").timer()).isNotNull();
+        assertThat(meters.find("tallytrack.carrier.singleflight.joins").counter()).isNotNull();
     }
 
     @Test
