@@ -62,8 +62,4 @@ public class CarrierMetrics {
                 .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
-
-    public double joins() {
-        return joins.count();
-    }
 }

@@ -63,18 +63,6 @@ public class DailyQueryGuard {
         return recordLocally(number, now, false);
     }
 
-    /** Remaining requests of the number in the current 24 hours, as this node sees it locally. */
-    public int remainingLocally(String number) {
-        ArrayDeque<Long> times = local.getIfPresent(number);
-        if (times == null) {
-            return limit;
-        }
-        synchronized (times) {
-            prune(times, clock.millis());
-            return Math.max(0, limit - times.size());
-        }
-    }
-
     private boolean recordLocally(String number, long now, boolean force) {
         ArrayDeque<Long> times = local.get(number, k -> new ArrayDeque<>());
         synchronized (times) {

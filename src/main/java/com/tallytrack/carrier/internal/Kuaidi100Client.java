@@ -150,10 +150,6 @@ public class Kuaidi100Client implements CarrierClient, AutoCloseable {
         return retry;
     }
 
-    public ThreadPoolBulkhead bulkhead() {
-        return bulkhead;
-    }
-
     @Override
     public CompletableFuture<CarrierResult> query(CarrierQuery query, QueryBudget budget) {
         CompletableFuture<Company> company = query.autoDetect()
