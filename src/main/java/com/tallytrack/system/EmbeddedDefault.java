@@ -18,6 +18,7 @@ public class EmbeddedDefault {
 
     private final String url;
 
+    @org.springframework.beans.factory.annotation.Autowired
     public EmbeddedDefault(Environment environment) {
         this(environment.getProperty("spring.datasource.url"));
     }
