@@ -1,5 +1,6 @@
 package com.tallytrack.common;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
@@ -14,6 +15,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import jakarta.servlet.RequestDispatcher;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
@@ -27,6 +31,7 @@ import com.tallytrack.support.AdminLogin;
 @SpringBootTest
 @AutoConfigureMockMvc
 @ActiveProfiles("test")
+@ExtendWith(OutputCaptureExtension.class)
 class ErrorBodyTest {
 
     private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
@@ -92,6 +97,16 @@ class ErrorBodyTest {
         mvc.perform(post("/api/v1/admin/login").contentType(MediaType.TEXT_PLAIN).content("admin"))
                 .andExpect(status().isUnsupportedMediaType())
                 .andExpect(jsonPath("$.error.code").value("UNSUPPORTED_MEDIA_TYPE"));
+    }
+
+    @Test
+    void logLinesCarryTheRequestId(CapturedOutput output) throws Exception {
+        mvc.perform(get("/error").header("X-Request-Id", "log-line-check-1")
+                .requestAttr(RequestDispatcher.ERROR_STATUS_CODE, 500)
+                .requestAttr(RequestDispatcher.ERROR_REQUEST_URI, "/api/v1/x")
+                .requestAttr(RequestDispatcher.ERROR_EXCEPTION, new IllegalStateException("boom")))
+                .andExpect(jsonPath("$.error.request_id").value("log-line-check-1"));
+        assertThat(output.getAll()).containsPattern("request_id=log-line-check-1 .*request failed outside");
     }
 
     @Test
