@@ -53,9 +53,12 @@ class FirstAdmin implements ApplicationRunner {
         try {
             auth.createUserUnchecked(USERNAME, password, AdminUser.Role.ADMIN, false);
         } catch (com.tallytrack.common.ApiException taken) {
-            // Another node created it at the same moment, or a non-admin account is called "admin".
-            log.warn("no administrator exists, but the user name '{}' is taken; create an administrator by hand",
-                    USERNAME);
+            if (auth.anyAdmin()) {
+                log.info("another node created the first administrator at the same moment");
+            } else {
+                log.warn("no administrator exists, but the user name '{}' is taken by a VIEWER; an administrator "
+                        + "must be created by hand", USERNAME);
+            }
             return;
         }
         if (generated) {
