@@ -27,6 +27,7 @@ JAR="$(pwd)/$JAR"
 now_ms() { date +%s%3N; }
 
 ready_ms=()
+cpu_ms_all=()
 rss_mb=()
 for run in $(seq 1 "$RUNS"); do
     dir="$(mktemp -d -t tallytrack-p5-XXXXXX)"
@@ -46,6 +47,8 @@ for run in $(seq 1 "$RUNS"); do
         fi
         sleep 0.05
     done
+    # CPU seconds the JVM used to get there: unlike wall time, barely affected by other load on the machine.
+    cpu_ms=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$pid/stat" 2>/dev/null || echo 0)
     if [[ -z "$ready" ]]; then
         echo "run $run: not ready within 120 s; log: $dir/out.log" >&2
         kill "$pid" 2>/dev/null || true
@@ -57,10 +60,13 @@ for run in $(seq 1 "$RUNS"); do
     wait "$pid" 2>/dev/null || true
     rm -rf "$dir"
     ready_ms+=("$ready")
+    cpu_ms_all+=("$cpu_ms")
     rss_mb+=("$(( rss_kb / 1024 ))")
-    printf 'run %d: ready after %d ms, idle RSS %d MB\n' "$run" "$ready" "$(( rss_kb / 1024 ))"
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    printf 'run %d: ready after %d ms (JVM CPU %d ms), idle RSS %d MB, load average %s\n' \
+        "$run" "$ready" "$cpu_ms" "$(( rss_kb / 1024 ))" "$load"
 done
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-printf 'P5 median of %d runs (JAVA_OPTS="%s"): ready %s ms, idle RSS %s MB (targets: 10000 ms, 400 MB)\n' \
-    "$RUNS" "$JAVA_OPTS" "$(median "${ready_ms[@]}")" "$(median "${rss_mb[@]}")"
+printf 'P5 median of %d runs (JAVA_OPTS="%s"): ready %s ms (JVM CPU %s ms), idle RSS %s MB (targets: 10000 ms, 400 MB)\n' \
+    "$RUNS" "$JAVA_OPTS" "$(median "${ready_ms[@]}")" "$(median "${cpu_ms_all[@]}")" "$(median "${rss_mb[@]}")"

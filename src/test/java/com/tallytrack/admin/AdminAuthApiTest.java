@@ -26,6 +26,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.web.servlet.MockMvc;
@@ -56,6 +57,9 @@ class AdminAuthApiTest {
 
         @Autowired
         MockMvc mvc;
+
+        @Autowired
+        JdbcClient jdbc;
 
         ResultActions login(String username, String password, String ip) throws Exception {
             return mvc.perform(post("/api/v1/admin/login").with(fromIp(ip)).contentType(MediaType.APPLICATION_JSON)
@@ -131,6 +135,11 @@ class AdminAuthApiTest {
             login(user, "secret-password-1", ip)
                     .andExpect(status().isLocked())
                     .andExpect(header().exists("Retry-After"));
+            // once the lock has run out (moved into the past here instead of waiting 15 minutes) the user is back
+            jdbc.sql("UPDATE admin_user SET locked_until = :past WHERE username = :u")
+                    .param("past", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusSeconds(1))
+                    .param("u", user).update();
+            login(user, "secret-password-1", ip).andExpect(status().isOk());
             String audit = mvc.perform(get("/api/v1/admin/audit").param("username", user).param("limit", "50")
                     .with(bearer(AdminLogin.adminToken(mvc)))).andReturn().getResponse().getContentAsString();
             List<String> actions = JsonPath.read(audit, "$.data[*].action");
