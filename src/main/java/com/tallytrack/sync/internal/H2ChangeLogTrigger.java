@@ -45,14 +45,20 @@ public class H2ChangeLogTrigger implements Trigger {
     @Override
     public void fire(Connection conn, Object[] oldRow, Object[] newRow) throws SQLException {
         if (statementLock) {
-            try (PreparedStatement lock = conn.prepareStatement(
-                    "SELECT local_node_id FROM sync_state WHERE id = 1 FOR UPDATE");
+            try (PreparedStatement lock = conn.prepareStatement("SELECT id FROM sync_state WHERE id = 1 FOR UPDATE");
                     ResultSet rs = lock.executeQuery()) {
-                if (rs.next() && rs.getString(1) != null) {
+                rs.next();
+            }
+            return;
+        }
+        if (nodeId == null) {
+            // set by the node at start-up, before it serves; constant for the life of this trigger instance
+            try (PreparedStatement node = conn.prepareStatement("SELECT local_node_id FROM sync_state WHERE id = 1");
+                    ResultSet rs = node.executeQuery()) {
+                if (rs.next()) {
                     nodeId = rs.getString(1);
                 }
             }
-            return;
         }
         String operation;
         String tracking;
