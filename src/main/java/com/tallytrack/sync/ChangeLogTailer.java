@@ -130,16 +130,20 @@ final class ChangeLogTailer {
     }
 
     private void loop() {
+        boolean retry = false;
         while (running) {
-            try {
-                wakeups.tryAcquire(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-                wakeups.drainPermits();
-            } catch (InterruptedException e) {
-                if (!running) {
-                    return;
+            if (!retry) {
+                try {
+                    wakeups.tryAcquire(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    wakeups.drainPermits();
+                } catch (InterruptedException e) {
+                    if (!running) {
+                        return;
+                    }
+                    Thread.interrupted();
                 }
-                Thread.interrupted();
             }
+            retry = false;
             if (!running) {
                 return;
             }
@@ -147,8 +151,10 @@ final class ChangeLogTailer {
                 catchUp();
                 pruneIfDue();
             } catch (RuntimeException e) {
-                // catchUp already counted and logged it; back off so a database outage is not hammered
+                // catchUp already counted and logged it. Back off so a database outage is not hammered (a wake-up,
+                // e.g. the LISTEN connection coming back, ends the pause early), then retry without waiting.
                 sleep(backoff());
+                retry = true;
             }
         }
     }
