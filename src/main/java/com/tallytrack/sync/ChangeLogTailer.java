@@ -84,11 +84,16 @@ final class ChangeLogTailer {
      * the history is skipped, not replayed. Runs before the node serves queries.
      */
     void start() {
+        start(-1);
+    }
+
+    /** Starts at {@code fromSeq} (tests of a lagging node), or at the latest sequence when negative. */
+    void start(long fromSeq) {
         applyLock.lock();
         try {
             startedAt = clock.instant();
             changeLog.registerLocalNode(nodeId);
-            appliedSeq = changeLog.latestSeq();
+            appliedSeq = fromSeq < 0 ? changeLog.latestSeq() : fromSeq;
             latestSeenSeq = appliedSeq;
             lastSuccess = clock.instant();
             lastPrune = clock.instant();

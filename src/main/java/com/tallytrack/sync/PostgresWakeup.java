@@ -31,6 +31,7 @@ final class PostgresWakeup implements WakeupChannel {
     private volatile boolean connected;
     private volatile Connection connection;
     private volatile Thread thread;
+    private final java.util.concurrent.CountDownLatch firstAttempt = new java.util.concurrent.CountDownLatch(1);
 
     PostgresWakeup(String url, String username, String password, String applicationName) {
         this.url = url;
@@ -59,6 +60,12 @@ final class PostgresWakeup implements WakeupChannel {
         t.setDaemon(true);
         thread = t;
         t.start();
+        try {
+            // listen before the node serves, so the first change after start-up already wakes it
+            firstAttempt.await(6, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void loop(Runnable onWake) {
@@ -73,6 +80,7 @@ final class PostgresWakeup implements WakeupChannel {
                     log.info("sync wake-up: listening on PostgreSQL channel {}", ChangeLog.CHANNEL);
                 }
                 connected = true;
+                firstAttempt.countDown();
                 backoff = 100;
                 onWake.run(); // catch up whatever was committed while we were not listening
                 PGConnection pg = c.unwrap(PGConnection.class);
@@ -100,6 +108,7 @@ final class PostgresWakeup implements WakeupChannel {
                     log.debug("sync wake-up: PostgreSQL LISTEN connection failed", e);
                 }
                 connected = false;
+                firstAttempt.countDown();
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
             } finally {

@@ -33,7 +33,9 @@ final class RedisWakeup implements WakeupChannel {
     private final LongAdder publishFailures = new LongAdder();
     private volatile RedisMessageListenerContainer container;
     private volatile boolean lastPublishFailed;
-    private volatile long lastMessageNanos;
+    private volatile boolean reachable;
+    private volatile boolean running;
+    private volatile Thread probe;
 
     RedisWakeup(RedisConnectionFactory connectionFactory, String nodeId) {
         this.connectionFactory = connectionFactory;
@@ -58,7 +60,6 @@ final class RedisWakeup implements WakeupChannel {
         backOff.setMaxInterval(5000);
         c.setRecoveryBackoff(backOff);
         c.addMessageListener((message, pattern) -> {
-            lastMessageNanos = System.nanoTime();
             onWake.run();
         }, new ChannelTopic(CHANNEL));
         c.afterPropertiesSet();
@@ -68,6 +69,37 @@ final class RedisWakeup implements WakeupChannel {
             log.warn("sync wake-up: Redis is not reachable ({}); polling until it is", e.getMessage());
         }
         container = c;
+        running = true;
+        Thread t = new Thread(this::probeLoop, "sync-redis-probe");
+        t.setDaemon(true);
+        probe = t;
+        t.start();
+    }
+
+    /**
+     * Pings Redis every two seconds: a subscription survives an outage silently (the client reconnects and
+     * resubscribes by itself), so reachability is what health reports.
+     */
+    private void probeLoop() {
+        while (running) {
+            try (RedisConnection connection = connectionFactory.getConnection()) {
+                connection.ping();
+                if (!reachable) {
+                    log.info("sync wake-up: Redis reachable");
+                }
+                reachable = true;
+            } catch (RuntimeException e) {
+                if (reachable) {
+                    log.warn("sync wake-up: Redis unreachable ({}); changes arrive by polling", e.getMessage());
+                }
+                reachable = false;
+            }
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     @Override
@@ -93,7 +125,13 @@ final class RedisWakeup implements WakeupChannel {
     @Override
     public boolean connected() {
         RedisMessageListenerContainer c = container;
-        return c != null && c.isRunning() && c.isListening() && !lastPublishFailed;
+        return reachable && c != null && c.isRunning() && c.isListening();
+    }
+
+    /** Subscribed to the channel now (the container resubscribes by itself after an outage). */
+    boolean listening() {
+        RedisMessageListenerContainer c = container;
+        return reachable && c != null && c.isRunning() && c.isListening();
     }
 
     long publishFailures() {
@@ -102,6 +140,11 @@ final class RedisWakeup implements WakeupChannel {
 
     @Override
     public void stop() {
+        running = false;
+        Thread t = probe;
+        if (t != null) {
+            t.interrupt();
+        }
         RedisMessageListenerContainer c = container;
         if (c != null) {
             try {
