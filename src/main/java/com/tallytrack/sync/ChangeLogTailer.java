@@ -136,10 +136,13 @@ final class ChangeLogTailer {
 
     private void loop() {
         boolean retry = false;
+        long lastCycle = System.nanoTime();
         while (running) {
             if (!retry) {
                 try {
-                    wakeups.tryAcquire(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    // poll at a fixed rate: the time a catch-up takes does not stretch the interval
+                    long wait = properties.pollInterval().toNanos() - (System.nanoTime() - lastCycle);
+                    wakeups.tryAcquire(Math.max(0, wait), TimeUnit.NANOSECONDS);
                     wakeups.drainPermits();
                 } catch (InterruptedException e) {
                     if (!running) {
@@ -152,6 +155,7 @@ final class ChangeLogTailer {
             if (!running) {
                 return;
             }
+            lastCycle = System.nanoTime();
             try {
                 catchUp();
                 pruneIfDue();
