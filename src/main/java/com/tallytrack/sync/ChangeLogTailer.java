@@ -319,9 +319,10 @@ final class ChangeLogTailer {
         return deleted;
     }
 
+    /** 100 ms after the first failure, doubling up to 30 s: quick recovery from a blip, no hammering in an outage. */
     private Duration backoff() {
-        long factor = 1L << Math.min(consecutiveFailures, 5);
-        Duration d = properties.pollInterval().multipliedBy(factor);
+        long factor = 1L << Math.min(Math.max(consecutiveFailures - 1, 0), 9);
+        Duration d = Duration.ofMillis(100).multipliedBy(factor);
         return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
     }
 

@@ -57,6 +57,7 @@ class ListenerRegistryTest {
             Registration fast = registry.register(changes -> changes.forEach(c -> fastGot.add(c.sequence())));
             registry.publish(batch(1));
             assertThat(stuckStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            long stuckSince = System.nanoTime();
             for (long seq = 2; seq <= 20; seq++) {
                 long start = System.nanoTime();
                 registry.publish(batch(seq));
@@ -70,6 +71,11 @@ class ListenerRegistryTest {
                     && failures.get() >= 10);
             assertThat(registry.figures().overflows()).isPositive(); // the stuck one: 18 batches, room for 3
 
+            // hold the stuck delivery past the 50 ms slow threshold before releasing it
+            long stuckFor = System.nanoTime() - stuckSince;
+            if (stuckFor < 80_000_000L) {
+                Thread.sleep((80_000_000L - stuckFor) / 1_000_000L + 1);
+            }
             release.countDown();
             SyncTestSupport.await(Duration.ofSeconds(5),
                     () -> stuckGot.stream().anyMatch(b -> b.get(0).invalidatesAll()));

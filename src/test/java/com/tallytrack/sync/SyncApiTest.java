@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -68,6 +67,8 @@ class SyncApiTest {
         PlatformTransactionManager transactionManager;
         @Autowired
         ConfigurableApplicationContext context;
+        @Autowired
+        io.micrometer.core.instrument.MeterRegistry meters;
 
         @BeforeEach
         void reset() {
@@ -217,8 +218,8 @@ class SyncApiTest {
 
         @Test
         void invalidateCacheWritesAClusterWideEntryAndClearsBothCaches() throws Exception {
+            // a cached "no manifest": no change of it is in flight, so the preload listener cannot re-warm it
             String tn = unique("IC");
-            manifests.create(manifest(tn, "IC-1"));
             resolver.resolve(tn);
             assertThat(sync.cached(tn).cached()).isTrue();
             long before = sync.statistics().latestSequence();
@@ -410,6 +411,28 @@ class SyncApiTest {
             assertThat(sync.forceSync("nope" + tn)).isEmpty();
         }
 
+        @Test
+        void metricsCountOperationsByTypeAndRecordLagDelayAndCacheFigures() {
+            String tn = unique("ME");
+            Manifest m = manifests.create(manifest(tn, "ME-1"));
+            manifests.delete(m.id(), true);
+            resolver.resolve(tn);
+            assertThat(meters.get("tallytrack.sync.operations").tag("operation", "insert").counter().count())
+                    .isPositive();
+            assertThat(meters.get("tallytrack.sync.operations").tag("operation", "delete").counter().count())
+                    .isPositive();
+            assertThat(meters.get("tallytrack.sync.propagation.delay").timer().count()).isPositive();
+            assertThat(meters.get("tallytrack.sync.lag").gauge().value()).isZero();
+            assertThat(meters.get("tallytrack.sync.cache.size").tag("cache", "manifest").gauge().value())
+                    .isPositive();
+            assertThat(meters.get("tallytrack.sync.cache.size").tag("cache", "carrier").gauge().value())
+                    .isEqualTo(7);
+            assertThat(meters.get("tallytrack.sync.cache.hit.rate").tag("cache", "manifest").gauge().value())
+                    .isBetween(0.0, 1.0);
+            assertThat(meters.get("tallytrack.sync.cache.requests").tag("result", "miss").functionCounter().count())
+                    .isPositive();
+        }
+
         long auditCount(String action) {
             return jdbc.sql("SELECT COUNT(*) FROM audit_log WHERE action = :a").param("a", action)
                     .query(Long.class).single();
@@ -423,9 +446,6 @@ class SyncApiTest {
                     .list();
         }
 
-        Map<String, Object> unused() {
-            return Map.of();
-        }
     }
 
     static class OnH2 extends Base {
