@@ -65,7 +65,9 @@ final class ManifestCache {
 
     /** The manifest of a cleaned tracking number: from the cache when fresh, else from the database. */
     Optional<Manifest> get(String trackingNumber) {
-        recentlyQueried.put(trackingNumber, Boolean.TRUE);
+        if (recentlyQueried.getIfPresent(trackingNumber) == null) { // a read refreshes the window; write only once
+            recentlyQueried.put(trackingNumber, Boolean.TRUE);
+        }
         Entry entry = cache.getIfPresent(trackingNumber);
         if (entry != null && isCurrent(trackingNumber, entry)) {
             hits.increment();

@@ -21,11 +21,9 @@ import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.env.MockEnvironment;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.ContextConfiguration;
 
 import com.tallytrack.manifest.Manifest;
 import com.tallytrack.manifest.ManifestService;
-import com.tallytrack.support.PostgresInitializer;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -129,10 +127,6 @@ class ChangeLogPruneTest {
         }
     }
 
-    static class OnH2 extends Base {
-    }
-
-    @ContextConfiguration(initializers = PostgresInitializer.class)
-    static class OnPostgres extends Base {
-    }
+    // Runs as ChangeLogPruneH2Test and ChangeLogPrunePostgresTest:
+    // top-level classes, so the default surefire includes find them.
 }

@@ -27,14 +27,12 @@ import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.ContextConfiguration;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import com.tallytrack.common.ApiException;
 import com.tallytrack.manifest.Manifest;
 import com.tallytrack.manifest.ManifestService;
-import com.tallytrack.support.PostgresInitializer;
 import com.tallytrack.tracking.PackageResolver;
 
 /**
@@ -208,10 +206,6 @@ class ConsistencyTest {
         }
     }
 
-    static class OnH2 extends Base {
-    }
-
-    @ContextConfiguration(initializers = PostgresInitializer.class)
-    static class OnPostgres extends Base {
-    }
+    // Runs as ConsistencyH2Test and ConsistencyPostgresTest:
+    // top-level classes, so the default surefire includes find them.
 }

@@ -31,7 +31,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -39,7 +38,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 import com.tallytrack.manifest.Manifest;
 import com.tallytrack.manifest.ManifestInput;
 import com.tallytrack.manifest.ManifestService;
-import com.tallytrack.support.PostgresInitializer;
 import com.tallytrack.tracking.PackageResolver;
 
 /** The admin API, the Java API and the single-node guarantees of the sync module, on H2 and on PostgreSQL. */
@@ -448,10 +446,6 @@ class SyncApiTest {
 
     }
 
-    static class OnH2 extends Base {
-    }
-
-    @ContextConfiguration(initializers = PostgresInitializer.class)
-    static class OnPostgres extends Base {
-    }
+    // Runs as SyncApiH2Test and SyncApiPostgresTest:
+    // top-level classes, so the default surefire includes find them.
 }

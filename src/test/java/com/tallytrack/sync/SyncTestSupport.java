@@ -5,14 +5,16 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.function.BooleanSupplier;
 
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 
 import com.tallytrack.manifest.ManifestInput;
 
-/** Shared by the sync tests: a recording carrier cache in place of the real one, and small helpers. */
-@TestConfiguration(proxyBeanMethods = false)
+/**
+ * Shared by the sync tests: a recording carrier cache in place of the real one, and small helpers. Imported
+ * explicitly ({@code @Import}, or as a source of the multi-node contexts); deliberately not annotated, so component
+ * scanning of other tests' contexts never picks it up.
+ */
 public class SyncTestSupport {
 
     @Bean
