@@ -77,8 +77,9 @@ class SyncApiTest {
         void statisticsCarryTheSeedFieldsAndTheClusterFigures() throws Exception {
             String tn = unique("ST");
             manifests.create(manifest(tn, "P-" + tn));
-            resolver.resolve(tn);
-            resolver.resolve(tn);
+            String unknown = unique("SU"); // no change of it in flight: a certain miss, then a hit
+            resolver.resolve(unknown);
+            resolver.resolve(unknown);
             mvc.perform(get("/api/v1/admin/sync/statistics").with(user("v").roles("VIEWER")))
                     .andExpect(status().isOk())
                     .andExpect(jsonPath("$.success").value(true))
