@@ -20,13 +20,13 @@ import com.tallytrack.manifest.Manifest;
 import redis.embedded.RedisServer;
 
 /**
- * Two nodes whose only wake-up channel is Redis pub/sub (embedded Redis on a free port), polling every 2 s: a change
+ * Two nodes whose only wake-up channel is Redis pub/sub (embedded Redis on a free port), polling every 5 s: a change
  * arrives well within the poll interval while Redis is up, within the poll interval while it is down, and the
  * channel reconnects by itself when Redis returns.
  */
 class RedisWakeupTest {
 
-    static final Duration POLL = Duration.ofSeconds(2);
+    static final Duration POLL = Duration.ofSeconds(5);
 
     @Test
     void redisWakesTheOtherNodeAndPollingCoversARedisOutage() throws Exception {
@@ -39,7 +39,7 @@ class RedisWakeupTest {
         ConfigurableApplicationContext r1 = null;
         ConfigurableApplicationContext r2 = null;
         try {
-            String[] props = {"tallytrack.sync.wakeup=redis", "tallytrack.sync.poll-interval=2s",
+            String[] props = {"tallytrack.sync.wakeup=redis", "tallytrack.sync.poll-interval=5s",
                     "spring.data.redis.host=localhost", "spring.data.redis.port=" + port,
                     "spring.data.redis.timeout=1s", "spring.data.redis.connect-timeout=1s"};
             r1 = SyncNodes.start("redis-1", props);
@@ -57,7 +57,7 @@ class RedisWakeupTest {
 
             redis.stop();
             m = manifests(r1).update(m.id(), m.version(), manifest(tn, "RD-3"), Set.of("package_number"));
-            assertThat(await(Duration.ofSeconds(10), () -> "RD-3".equals(packageOn(n2, tn))))
+            assertThat(await(Duration.ofSeconds(15), () -> "RD-3".equals(packageOn(n2, tn))))
                     .isLessThan(POLL.plusMillis(500));
             await(Duration.ofSeconds(10), () -> sync(n2).health().status().equals(SyncHealth.WARNING));
 

@@ -378,7 +378,6 @@ class SyncApiTest {
                 child.setParent(context);
                 child.registerBean("syncTestListener", ManifestChangeListener.class, () -> changes -> {
                 });
-                child.register(ListenerBeanRegistrar.class);
                 child.registerBean(ListenerBeanRegistrar.class, () -> new ListenerBeanRegistrar(
                         context.getBeanProvider(SyncService.class)));
                 child.refresh();
