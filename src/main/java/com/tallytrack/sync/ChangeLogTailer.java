@@ -346,8 +346,10 @@ final class ChangeLogTailer {
         return running && t != null && t.isAlive() && consecutiveFailures < 3;
     }
 
+    /** True while the tailer thread is alive. */
     boolean running() {
-        return running;
+        Thread t = thread;
+        return running || (t != null && t.isAlive());
     }
 
     long appliedSeq() {

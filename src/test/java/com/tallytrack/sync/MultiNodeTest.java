@@ -144,4 +144,40 @@ class MultiNodeTest {
         });
         await(Duration.ofSeconds(10), () -> sync(b).health().status().equals(SyncHealth.HEALTHY));
     }
+
+    @Test
+    void aStoppedNodeClosesItsListenConnectionAndLeavesTheNodeTable() throws Exception {
+        ConfigurableApplicationContext d = SyncNodes.start("node-d");
+        ChangeLogTailer tailer = d.getBean(ChangeLogTailer.class);
+        try {
+            assertThat(tailer.tailing()).isTrue();
+            assertThat(backends("node-d-listen")).isEqualTo(1);
+            assertThat(nodeRows("node-d")).isEqualTo(1);
+        } finally {
+            d.close();
+        }
+        await(Duration.ofSeconds(5), () -> backends("node-d%") == 0);
+        assertThat(nodeRows("node-d")).isZero();
+        assertThat(tailer.tailing()).isFalse();
+        assertThat(tailer.running()).isFalse();
+    }
+
+    static long backends(String applicationName) {
+        return query("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name LIKE '" + applicationName + "'");
+    }
+
+    static long nodeRows(String nodeId) {
+        return query("SELECT COUNT(*) FROM sync_node WHERE node_id = '" + nodeId + "'");
+    }
+
+    static long query(String sql) {
+        try (Connection jdbc = DriverManager.getConnection(EmbeddedPostgres.jdbcUrl(), "postgres", "postgres");
+                Statement s = jdbc.createStatement();
+                java.sql.ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
