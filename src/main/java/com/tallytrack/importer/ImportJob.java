@@ -73,6 +73,7 @@ final class ImportJob {
 
     synchronized void finish(ImportReport report, Instant at) {
         this.report = report;
+        this.run = null; // the run's duplicate index can be large; the report is all a finished job needs
         this.finishedAt = at;
         this.state = "COMPLETED".equals(report.state()) ? State.COMPLETED : State.FAILED;
         View view = view(true);
