@@ -58,7 +58,9 @@ public final class ManifestFileGenerator {
 
     /** Dates as real date cells and measures as numbers, as Excel saves them. */
     static void xlsx(Path file, int rows, String prefix) throws IOException {
-        try (SXSSFWorkbook wb = new SXSSFWorkbook(500); OutputStream out = Files.newOutputStream(file)) {
+        // shared strings, as Excel saves a workbook (the importer must load that table; inline strings would be easier)
+        try (SXSSFWorkbook wb = new SXSSFWorkbook(null, 500, true, true);
+                OutputStream out = Files.newOutputStream(file)) {
             wb.setCompressTempFiles(true);
             Sheet sheet = wb.createSheet("理货单");
             CellStyle date = wb.createCellStyle();
