@@ -11,10 +11,10 @@ import java.util.Map;
 
 import javax.xml.parsers.ParserConfigurationException;
 
-import org.apache.poi.openxml4j.exceptions.InvalidFormatException;
-import org.apache.poi.openxml4j.exceptions.NotOfficeXmlFileException;
 import org.apache.poi.openxml4j.exceptions.OpenXML4JException;
 import org.apache.poi.openxml4j.exceptions.OpenXML4JRuntimeException;
+import org.apache.poi.UnsupportedFileFormatException;
+import org.apache.poi.ooxml.POIXMLException;
 import org.apache.poi.openxml4j.opc.OPCPackage;
 import org.apache.poi.openxml4j.opc.PackageAccess;
 import org.apache.poi.openxml4j.opc.PackagePart;
@@ -58,11 +58,8 @@ final class XlsxRowReader implements RowReader {
             try (InputStream sheet = sheets.next()) {
                 parse(sheet, new SheetHandler(strings, styles, sink));
             }
-        } catch (NotOfficeXmlFileException | InvalidFormatException | OpenXML4JRuntimeException e) {
-            throw rejected(e);
-        } catch (OpenXML4JException e) {
-            throw rejected(e);
-        } catch (IOException e) {
+        } catch (OpenXML4JException | IOException | UnsupportedFileFormatException | OpenXML4JRuntimeException
+                | POIXMLException e) {
             throw rejected(e);
         }
     }
