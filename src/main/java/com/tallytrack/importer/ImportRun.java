@@ -38,6 +38,9 @@ final class ImportRun implements RowReader.Sink {
         void update(ImportRun run);
     }
 
+    private static final java.util.regex.Pattern EXPONENT = java.util.regex.Pattern.compile(
+            "\\d(\\.\\d+)?[eE]\\+\\d+");
+
     private final ImportProperties properties;
     private final BatchSink writer;
     private final Messages messages;
@@ -197,13 +200,19 @@ final class ImportRun implements RowReader.Sink {
                         text("importer.violation.INVALID_DATE", dateText)));
             }
         }
+        String tracking = text(cells, Column.TRACKING_NUMBER);
+        if (tracking != null && EXPONENT.matcher(tracking).matches()) {
+            // Excel showed a long number in exponent form and saved the CSV that way: the digits are lost
+            rowErrors.add(new RowError(rowNumber, Column.TRACKING_NUMBER.field, "TRACKING_NUMBER_AS_EXPONENT",
+                    text("importer.violation.TRACKING_NUMBER_AS_EXPONENT", tracking)));
+        }
         BigDecimal length = number(rowNumber, cells, Column.LENGTH, rowErrors);
         BigDecimal width = number(rowNumber, cells, Column.WIDTH, rowErrors);
         BigDecimal height = number(rowNumber, cells, Column.HEIGHT, rowErrors);
         BigDecimal weight = number(rowNumber, cells, Column.WEIGHT, rowErrors);
         BigDecimal fee = number(rowNumber, cells, Column.SPECIAL_FEE, rowErrors);
         ManifestInput input = ManifestRules.normalize(new ManifestInput(
-                text(cells, Column.TRACKING_NUMBER), date, text(cells, Column.TRANSPORT_CODE),
+                tracking, date, text(cells, Column.TRANSPORT_CODE),
                 text(cells, Column.CUSTOMER_CODE), text(cells, Column.GOODS_CODE), text(cells, Column.PACKAGE_NUMBER),
                 weight, length, width, height, fee));
         List<ManifestRules.Violation> violations = ManifestRules.validate(input);

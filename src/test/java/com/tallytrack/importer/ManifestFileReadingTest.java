@@ -167,6 +167,17 @@ class ManifestFileReadingTest {
     }
 
     @Test
+    void explainsATrackingNumberExcelSavedInExponentForm() throws IOException {
+        Path f = write(dir, "e.csv", utf8(HEADER, "2024-05-01,1.23457E+11,,,,,,G01,C001,T01"));
+        ImportRun run = preview(f, ImportFormat.CSV);
+        assertThat(run.errors()).singleElement().satisfies(e -> {
+            assertThat(e.field()).isEqualTo("tracking_number");
+            assertThat(e.code()).isEqualTo("TRACKING_NUMBER_AS_EXPONENT");
+            assertThat(e.message()).contains("1.23457E+11", "text");
+        });
+    }
+
+    @Test
     void keepsFormulaLikeTextAsText() throws IOException {
         Path f = write(dir, "f.csv", utf8(HEADER,
                 "2024-05-01,SF100001,-PKG1,,,,,=1+1,@SUM(A1),+T01",
