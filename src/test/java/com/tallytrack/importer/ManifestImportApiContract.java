@@ -263,6 +263,32 @@ abstract class ManifestImportApiContract {
     }
 
     @Test
+    void theEventStreamSendsProgressWhileAJobRunsThenDone(@Autowired ImportJobs jobs) throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ImportJob job = jobs.submit("stream.csv", "save", j -> {
+            try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            j.finish(new ImportReport(j.id, "COMPLETED", "save", "stream.csv", "csv", "UTF-8",
+                    new ImportReport.Statistics(3, 3, 0, 0, 3, 0, 0, 3), List.of(), List.of(), false, null, null, 5),
+                    jobs.now());
+        }, () -> {
+        });
+        MvcResult events = mvc.perform(get("/api/v1/admin/manifest/upload/jobs/" + job.id + "/events")
+                .with(user("v").roles("VIEWER")))
+                .andExpect(request().asyncStarted()).andReturn();
+        assertThat(events.getResponse().getContentAsString(StandardCharsets.UTF_8))
+                .as("the current state at once").contains("event:progress").doesNotContain("event:done");
+        release.countDown();
+        mvc.perform(asyncDispatch(events)).andExpect(status().isOk());
+        String stream = events.getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(stream.indexOf("event:progress")).isLessThan(stream.indexOf("event:done"));
+        assertThat(stream).contains("\"inserted\":3", "\"percent\":100");
+    }
+
+    @Test
     void aJobWithAWrongHeaderIsRefusedAtOnce() throws Exception {
         mvc.perform(upload("wrong.csv", ImportFixtures.utf8("a,b,c", "1,2,3")).param("async", "true"))
                 .andExpect(status().isBadRequest())
