@@ -201,6 +201,9 @@ abstract class ManifestImportApiContract {
                 .andExpect(jsonPath("$.error.code").value("INVALID_COLUMNS"))
                 .andExpect(jsonPath("$.error.message").value(containsString("customer_code")))
                 .andExpect(jsonPath("$.error.details.unknown_columns[0]").value("备注"));
+        mvc.perform(upload("broken.csv", ImportFixtures.utf8(HEADER, "2024-05-01,\"SF100001,,,,,,G01,C001,T01")))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error.code").value("FILE_UNREADABLE"));
         mvc.perform(upload("manifest.csv", new byte[0]))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.error.code").value("EMPTY_FILE"));
