@@ -1,0 +1,34 @@
+package com.tallytrack.carrier;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+/**
+ * What the carrier knows about one number: the company, the shipment state and the route, newest event first.
+ *
+ * @param state        the base state code of the Kuaidi100 table (0 in transit, 1 picked up, 2 problem, 3 signed,
+ *                     4 returned and signed, 5 out for delivery, 6 returning, 7 transferred, 8 customs,
+ *                     14 refused), or {@code null} when the carrier sent a code it does not document
+ * @param detailedState the carrier's advanced state code when it sent one (e.g. {@code 301}), else {@code null}
+ * @param simulated    true when the answer comes from the simulator, not from a real carrier
+ */
+public record CarrierResult(
+        String companyCode,
+        String companyName,
+        String state,
+        String detailedState,
+        boolean signed,
+        List<CarrierTrack> tracks,
+        boolean simulated) {
+
+    public CarrierResult {
+        tracks = tracks == null ? List.of() : List.copyOf(tracks);
+    }
+
+    /** Signed for, returned and signed, or refused: nothing will change soon, so the result may be kept longer. */
+    @JsonIgnore
+    public boolean isFinal() {
+        return "3".equals(state) || "4".equals(state) || "14".equals(state);
+    }
+}

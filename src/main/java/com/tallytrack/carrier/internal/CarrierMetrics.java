@@ -1,0 +1,65 @@
+package com.tallytrack.carrier.internal;
+
+import java.util.concurrent.TimeUnit;
+
+import com.tallytrack.carrier.CarrierCache;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Micrometer meters of the carrier path: {@code tallytrack.carrier.calls} (counter by provider and outcome),
+ * {@code tallytrack.carrier.latency} (timer with a percentile histogram, by provider and outcome),
+ * {@code tallytrack.carrier.cache.requests} (result hit / miss), {@code tallytrack.carrier.cache.stale.served},
+ * {@code tallytrack.carrier.singleflight.joins} and the cache size gauge.
+ */
+public class CarrierMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter hits;
+    private final Counter misses;
+    private final Counter joins;
+    private final Counter stale;
+
+    public CarrierMetrics(MeterRegistry registry, CarrierCache cache) {
+        this.registry = registry;
+        this.hits = Counter.builder("tallytrack.carrier.cache.requests").tag("result", "hit")
+                .description("carrier-result cache lookups").register(registry);
+        this.misses = Counter.builder("tallytrack.carrier.cache.requests").tag("result", "miss")
+                .description("carrier-result cache lookups").register(registry);
+        this.joins = Counter.builder("tallytrack.carrier.singleflight.joins")
+                .description("queries that shared a carrier call already in flight").register(registry);
+        this.stale = Counter.builder("tallytrack.carrier.cache.stale.served")
+                .description("expired results served because the carrier failed").register(registry);
+        Gauge.builder("tallytrack.carrier.cache.size", cache, c -> c.stats().size())
+                .description("query numbers in the node-local carrier-result cache").register(registry);
+    }
+
+    public void cacheHit() {
+        hits.increment();
+    }
+
+    public void cacheMiss() {
+        misses.increment();
+    }
+
+    public void singleFlightJoin() {
+        joins.increment();
+    }
+
+    public void staleServed() {
+        stale.increment();
+    }
+
+    public void call(String provider, String outcome, long nanos) {
+        registry.counter("tallytrack.carrier.calls", "provider", provider, "outcome", outcome).increment();
+        Timer.builder("tallytrack.carrier.latency")
+                .tags("provider", provider, "outcome", outcome)
+                .publishPercentileHistogram()
+                .description("carrier call latency, retries included")
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

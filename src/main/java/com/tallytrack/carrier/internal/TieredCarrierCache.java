@@ -1,0 +1,188 @@
+package com.tallytrack.carrier.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.springframework.data.redis.core.Cursor;
+import org.springframework.data.redis.core.ScanOptions;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.tallytrack.carrier.CarrierCache;
+
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The carrier-result cache, keyed by the number actually sent to the carrier and the company asked for. A
+ * node-local Caffeine cache always; with Redis configured also a Redis hash per number (field = company, value =
+ * the JSON of a {@link CachedAnswer}) shared by all nodes. Reads go local first, then Redis (filling the local
+ * cache); writes and invalidations go to both. Entries outlive their freshness by the stale window so that a
+ * failing carrier can still be answered with the last known result.
+ */
+public class TieredCarrierCache implements CarrierCache {
+
+    static final String KEY_PREFIX = "tallytrack:carrier:result:";
+
+    private final Cache<String, Map<String, CachedAnswer>> local;
+    private final RedisLink redis;
+    private final Duration staleWindow;
+    private final Clock clock;
+    private final ObjectMapper json = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+
+    /** @param redis {@code null} when Redis is not configured */
+    public TieredCarrierCache(CarrierProperties.Cache config, RedisLink redis, Clock clock) {
+        this.redis = redis;
+        this.staleWindow = config.staleWindow();
+        this.clock = clock;
+        this.local = Caffeine.newBuilder()
+                .maximumSize(config.maxSize())
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .expireAfter(new Expiry<String, Map<String, CachedAnswer>>() {
+                    @Override
+                    public long expireAfterCreate(String key, Map<String, CachedAnswer> value, long currentTime) {
+                        return retentionNanos(value);
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String key, Map<String, CachedAnswer> value, long currentTime,
+                            long currentDuration) {
+                        return retentionNanos(value);
+                    }
+
+                    @Override
+                    public long expireAfterRead(String key, Map<String, CachedAnswer> value, long currentTime,
+                            long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .build();
+    }
+
+    private long retentionNanos(Map<String, CachedAnswer> answers) {
+        Instant now = clock.instant();
+        return answers.values().stream().map(a -> a.retention(now, staleWindow)).max(Duration::compareTo)
+                .orElse(Duration.ZERO).toNanos();
+    }
+
+    /** The kept answer for a query number and company, fresh or stale; does not count hits. */
+    public Optional<CachedAnswer> get(String queryNumber, String company) {
+        Map<String, CachedAnswer> answers = local.getIfPresent(queryNumber);
+        CachedAnswer answer = answers == null ? null : answers.get(company);
+        if (answer != null && answer.freshAt(clock.instant())) {
+            return Optional.of(answer);
+        }
+        if (redis != null) {
+            Optional<CachedAnswer> shared = redis.call(r -> r.<String, String>opsForHash().get(key(queryNumber), company))
+                    .map(String.class::cast)
+                    .flatMap(this::parse);
+            if (shared.isPresent() && (answer == null || shared.get().fetchedAt().isAfter(answer.fetchedAt()))) {
+                putLocal(queryNumber, company, shared.get());
+                return shared;
+            }
+        }
+        return Optional.ofNullable(answer);
+    }
+
+    /** An entry another version of the service wrote, or a damaged one, counts as absent rather than failing. */
+    private Optional<CachedAnswer> parse(String text) {
+        try {
+            CachedAnswer answer = json.readValue(text, CachedAnswer.class);
+            return answer.fetchedAt() == null || answer.freshUntil() == null ? Optional.empty() : Optional.of(answer);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    public void put(String queryNumber, String company, CachedAnswer answer) {
+        putLocal(queryNumber, company, answer);
+        if (redis != null) {
+            String text = json.writeValueAsString(answer);
+            long ttlMillis = Math.max(1, answer.retention(clock.instant(), staleWindow).toMillis());
+            redis.run(r -> {
+                r.opsForHash().put(key(queryNumber), company, text);
+                // the hash lives as long as its longest-lived field needs; older fields are checked on read
+                Long current = r.getExpire(key(queryNumber), TimeUnit.MILLISECONDS);
+                if (current == null || current < ttlMillis) {
+                    r.expire(key(queryNumber), Duration.ofMillis(ttlMillis));
+                }
+            });
+        }
+    }
+
+    private void putLocal(String queryNumber, String company, CachedAnswer answer) {
+        local.asMap().compute(queryNumber, (k, old) -> {
+            Map<String, CachedAnswer> next = old == null ? new HashMap<>() : new HashMap<>(old);
+            next.put(company, answer);
+            return Map.copyOf(next);
+        });
+    }
+
+    public void recordHit() {
+        hits.increment();
+    }
+
+    public void recordMiss() {
+        misses.increment();
+    }
+
+    @Override
+    public void invalidate(Collection<String> queryNumbers) {
+        local.invalidateAll(queryNumbers);
+        if (redis != null && !queryNumbers.isEmpty()) {
+            redis.run(r -> r.delete(queryNumbers.stream().map(TieredCarrierCache::key).toList()));
+        }
+    }
+
+    @Override
+    public void invalidateAll() {
+        local.invalidateAll();
+        if (redis != null) {
+            redis.run(r -> {
+                try (Cursor<String> keys = r.scan(ScanOptions.scanOptions().match(KEY_PREFIX + "*").count(500)
+                        .build())) {
+                    java.util.List<String> batch = new java.util.ArrayList<>();
+                    while (keys.hasNext()) {
+                        batch.add(keys.next());
+                        if (batch.size() == 500) {
+                            r.delete(batch);
+                            batch.clear();
+                        }
+                    }
+                    if (!batch.isEmpty()) {
+                        r.delete(batch);
+                    }
+                }
+            });
+        }
+    }
+
+    @Override
+    public Stats stats() {
+        long h = hits.sum();
+        long m = misses.sum();
+        return new Stats(local.estimatedSize(), h, m, h + m == 0 ? 0.0 : (double) h / (h + m));
+    }
+
+    public boolean shared() {
+        return redis != null && redis.up();
+    }
+
+    static String key(String queryNumber) {
+        return KEY_PREFIX + queryNumber;
+    }
+}

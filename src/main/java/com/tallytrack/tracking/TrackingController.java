@@ -1,0 +1,50 @@
+package com.tallytrack.tracking;
+
+import java.util.List;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The public tracking API (PRODUCT §3). The client IP is the servlet remote address (see docs/carrier.md). */
+@RestController
+@RequestMapping("/api/v1/tracking")
+class TrackingController {
+
+    private final TrackingQueryService queries;
+    private final QueryRateLimiter rateLimiter;
+
+    TrackingController(TrackingQueryService queries, QueryRateLimiter rateLimiter) {
+        this.queries = queries;
+        this.rateLimiter = rateLimiter;
+    }
+
+    record QueryRequest(String trackingNumber, String companyCode, String phone) {
+    }
+
+    record BatchRequest(List<String> trackingNumbers, String companyCode) {
+    }
+
+    @PostMapping("/query")
+    TrackingQueryResult query(@RequestBody QueryRequest request, HttpServletRequest http) {
+        rateLimiter.acquire(http.getRemoteAddr(), 1);
+        return queries.query(request.trackingNumber(), request.companyCode(), request.phone());
+    }
+
+    @PostMapping("/batch-query")
+    BatchQueryResult batch(@RequestBody BatchRequest request, HttpServletRequest http) {
+        rateLimiter.acquire(http.getRemoteAddr(),
+                request.trackingNumbers() == null ? 1 : request.trackingNumbers().size());
+        return queries.batch(request.trackingNumbers(), request.companyCode());
+    }
+
+    @GetMapping("/validate/{trackingNumber}")
+    ValidationResult validate(@PathVariable String trackingNumber) {
+        return queries.validate(trackingNumber);
+    }
+}

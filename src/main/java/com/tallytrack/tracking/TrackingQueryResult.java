@@ -1,0 +1,72 @@
+package com.tallytrack.tracking;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.tallytrack.manifest.Manifest;
+
+/**
+ * The answer of one intelligent query (PRODUCT §3). {@code cached} answers also say when the carrier produced
+ * them ({@code cached_at}) and how old they are ({@code cache_age_seconds}); {@code stale} marks an expired result
+ * served because the carrier failed.
+ */
+public record TrackingQueryResult(
+        boolean success,
+        String originalTrackingNumber,
+        String cleanedTrackingNumber,
+        String queryTrackingNumber,
+        String queryType,
+        boolean hasPackageAssociation,
+        ManifestInfo manifestInfo,
+        TrackingInfo trackingInfo,
+        String error,
+        String errorCode,
+        Instant queryTime,
+        boolean cached,
+        boolean stale,
+        Instant cachedAt,
+        Long cacheAgeSeconds,
+        boolean simulated) {
+
+    public static final String QUERY_TYPE_PACKAGE = "package";
+    public static final String QUERY_TYPE_ORIGINAL = "original";
+
+    /** The carrier's view of the shipment; {@code tracks} newest first. */
+    public record TrackingInfo(
+            String companyCode,
+            String companyName,
+            String state,
+            String stateText,
+            @JsonProperty("is_signed") boolean isSigned,
+            List<Track> tracks) {
+    }
+
+    public record Track(String time, String location, String description) {
+    }
+
+    /** The manifest fields of PRODUCT §2 that a customer may see. */
+    public record ManifestInfo(
+            String trackingNumber,
+            LocalDate manifestDate,
+            String transportCode,
+            String customerCode,
+            String goodsCode,
+            String packageNumber,
+            BigDecimal weight,
+            BigDecimal length,
+            BigDecimal width,
+            BigDecimal height,
+            BigDecimal specialFee,
+            Instant createdAt,
+            Instant updatedAt) {
+
+        static ManifestInfo of(Manifest m) {
+            return new ManifestInfo(m.trackingNumber(), m.manifestDate(), m.transportCode(), m.customerCode(),
+                    m.goodsCode(), m.packageNumber(), m.weight(), m.length(), m.width(), m.height(), m.specialFee(),
+                    m.createdAt(), m.updatedAt());
+        }
+    }
+}
