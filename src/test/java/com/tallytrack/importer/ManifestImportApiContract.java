@@ -167,6 +167,38 @@ abstract class ManifestImportApiContract {
     }
 
     @Test
+    void anUploadThatChangesThePackageNumberIsVisibleToTheNextPublicQuery() throws Exception {
+        String p = prefix();
+        String tracking = p + "Q1";
+        String ip = "10.77." + (SEQ.get() % 250) + "." + (1 + SEQ.incrementAndGet() % 250);
+        mvc.perform(upload(p + "-a.csv", ImportFixtures.utf8(HEADER, row(tracking, p + "-PKA"))))
+                .andExpect(jsonPath("$.data.statistics.inserted").value(1));
+        mvc.perform(publicQuery(tracking, ip))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.query_type").value("package"))
+                .andExpect(jsonPath("$.query_tracking_number").value(p + "-PKA"));
+        mvc.perform(upload(p + "-b.csv", ImportFixtures.utf8(HEADER, row(tracking, p + "-PKB"))))
+                .andExpect(jsonPath("$.data.statistics.updated").value(1));
+        // no waiting: the upload has committed when it answers, and the next query must see the new package
+        mvc.perform(publicQuery(tracking, ip))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.query_type").value("package"))
+                .andExpect(jsonPath("$.query_tracking_number").value(p + "-PKB"))
+                .andExpect(jsonPath("$.manifest_info.package_number").value(p + "-PKB"));
+    }
+
+    private static org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder publicQuery(
+            String tracking, String ip) {
+        return org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/api/v1/tracking/query")
+                .with(request -> {
+                    request.setRemoteAddr(ip);
+                    return request;
+                })
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .content("{\"tracking_number\":\"" + tracking + "\"}");
+    }
+
+    @Test
     void savesAnXlsxWhoseTrackingNumbersExcelStoredAsNumbers() throws Exception {
         long base = 700_000_000_000L + SEQ.incrementAndGet() * 10;
         byte[] xlsx = ImportFixtures.workbook(true, List.of(ImportFixtures.header(),
