@@ -2,6 +2,10 @@ package com.tallytrack.audit;
 
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.Authentication;
@@ -10,6 +14,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
+import com.tallytrack.common.PageResult;
 import com.tallytrack.common.RequestIds;
 
 /**
@@ -20,6 +25,7 @@ import com.tallytrack.common.RequestIds;
 public class AuditLog {
 
     static final int SUMMARY_MAX = 4000;
+    static final int MAX_PAGE_SIZE = 200;
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -46,6 +52,35 @@ public class AuditLog {
                 .param("ip", truncate(clientIp(), 64))
                 .param("rid", RequestIds.current())
                 .update();
+    }
+
+    /**
+     * One page of the log, newest first. {@code action} matches exactly (case-insensitive), {@code username}
+     * exactly; either may be blank.
+     */
+    public PageResult<AuditEntry> search(String action, String username, Integer page, Integer limit) {
+        int[] pl = PageResult.clamp(page, limit, 50, MAX_PAGE_SIZE);
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        Map<String, Object> params = new HashMap<>();
+        if (action != null && !action.isBlank()) {
+            where.append(" AND action = :action");
+            params.put("action", action.strip().toUpperCase(Locale.ROOT));
+        }
+        if (username != null && !username.isBlank()) {
+            where.append(" AND username = :username");
+            params.put("username", username.strip());
+        }
+        long total = jdbc.sql("SELECT COUNT(*) FROM audit_log" + where).params(params).query(Long.class).single();
+        params.put("limit", pl[1]);
+        params.put("offset", (long) (pl[0] - 1) * pl[1]);
+        List<AuditEntry> rows = jdbc.sql("SELECT id, occurred_at, username, action, target, summary, client_ip, "
+                + "request_id FROM audit_log" + where + " ORDER BY occurred_at DESC, id DESC LIMIT :limit OFFSET :offset")
+                .params(params)
+                .query((rs, n) -> new AuditEntry(rs.getLong("id"), rs.getTimestamp("occurred_at").toInstant(),
+                        rs.getString("username"), rs.getString("action"), rs.getString("target"),
+                        rs.getString("summary"), rs.getString("client_ip"), rs.getString("request_id")))
+                .list();
+        return new PageResult<>(rows, pl[0], pl[1], total);
     }
 
     static String currentUser() {

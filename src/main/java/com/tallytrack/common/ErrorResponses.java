@@ -44,10 +44,20 @@ public class ErrorResponses {
     /** Writes an error straight to a servlet response (for filters and security handlers). */
     public void write(HttpServletResponse response, HttpStatus status, String code, Map<String, String> headers,
             Object... args) throws IOException {
+        writeWithDetails(response, status, code, null, headers, args);
+    }
+
+    /** Writes an error with details straight to a servlet response (for filters and security handlers). */
+    public void writeWithDetails(HttpServletResponse response, HttpStatus status, String code, Object details,
+            Map<String, String> headers, Object... args) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.resetBuffer();
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setCharacterEncoding("UTF-8");
         headers.forEach(response::setHeader);
-        objectMapper.writeValue(response.getOutputStream(), body(code, null, args));
+        objectMapper.writeValue(response.getOutputStream(), body(code, details, args));
     }
 }

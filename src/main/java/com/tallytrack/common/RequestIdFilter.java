@@ -24,7 +24,9 @@ public class RequestIdFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String id = RequestIds.acceptOrGenerate(request.getHeader(RequestIds.HEADER));
+        // An error dispatch (/error) runs after the first pass has finished: keep the id it already answered with.
+        String answered = response.getHeader(RequestIds.HEADER);
+        String id = answered != null ? answered : RequestIds.acceptOrGenerate(request.getHeader(RequestIds.HEADER));
         MDC.put(RequestIds.MDC_KEY, id);
         response.setHeader(RequestIds.HEADER, id);
         try {
@@ -36,6 +38,11 @@ public class RequestIdFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilterAsyncDispatch() {
+        return false;
+    }
+
+    @Override
+    protected boolean shouldNotFilterErrorDispatch() {
         return false;
     }
 }

@@ -1,0 +1,219 @@
+package com.tallytrack.admin;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+
+import com.tallytrack.audit.AuditLog;
+import com.tallytrack.common.ApiException;
+import com.tallytrack.common.FieldViolation;
+import com.tallytrack.common.Messages;
+
+/**
+ * Sign-in, sign-out, password changes and new accounts. Login is deliberately not one transaction: a failed
+ * attempt must leave its counter, its lock and its audit record behind even though the call fails.
+ */
+@Service
+public class AdminAuthService {
+
+    public static final int PASSWORD_MIN_LENGTH = 8;
+    static final int PASSWORD_MAX_LENGTH = 72; // BCrypt ignores bytes after the 72nd
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._-]{3,50}");
+
+    private final AdminUserRepository users;
+    private final TokenService tokens;
+    private final PasswordEncoder encoder;
+    private final LoginThrottle throttle;
+    private final AuditLog audit;
+    private final Messages messages;
+    private final SecurityProperties properties;
+    private final Clock clock;
+    // Compared against when the username is unknown, so both failures cost the same BCrypt time.
+    private final String unknownUserHash;
+
+    AdminAuthService(AdminUserRepository users, TokenService tokens, PasswordEncoder encoder, LoginThrottle throttle,
+            AuditLog audit, Messages messages, SecurityProperties properties, Optional<Clock> clock) {
+        this.users = users;
+        this.tokens = tokens;
+        this.encoder = encoder;
+        this.throttle = throttle;
+        this.audit = audit;
+        this.messages = messages;
+        this.properties = properties;
+        this.clock = clock.orElse(Clock.systemUTC());
+        this.unknownUserHash = encoder.encode("not-a-password-" + System.nanoTime());
+    }
+
+    /** A successful login or refresh: the token and who it belongs to. */
+    public record SignedIn(TokenService.IssuedToken token, AdminUser user) {
+    }
+
+    public SignedIn login(String rawUsername, String password, String clientIp) {
+        List<FieldViolation> missing = new ArrayList<>();
+        if (rawUsername == null || rawUsername.isBlank()) {
+            missing.add(required("username"));
+        }
+        if (password == null || password.isEmpty()) {
+            missing.add(required("password"));
+        }
+        if (!missing.isEmpty()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "VALIDATION_ERROR", missing);
+        }
+        throttle.check(clientIp);
+        String username = rawUsername.strip();
+        Instant now = clock.instant();
+        Optional<AdminUserRepository.Account> found = users.findByUsername(username);
+        if (found.isPresent() && found.get().lockedUntil() != null && now.isBefore(found.get().lockedUntil())) {
+            audit.record(username, "LOGIN_REJECTED_LOCKED", username, "locked until " + found.get().lockedUntil());
+            throw locked(Duration.between(now, found.get().lockedUntil()));
+        }
+        boolean passwordMatches = encoder.matches(password,
+                found.map(AdminUserRepository.Account::passwordHash).orElse(unknownUserHash));
+        if (found.isEmpty() || !passwordMatches || !found.get().user().enabled()) {
+            throttle.recordFailure(clientIp);
+            if (found.isPresent()) {
+                int failures = users.recordFailure(found.get().user().id());
+                if (failures >= properties.maxFailedLogins()) {
+                    users.lock(found.get().user().id(), now.plus(properties.lockoutDuration()));
+                    audit.record(username, "LOGIN_FAILED", username, "wrong password; attempt " + failures);
+                    audit.record(username, "ACCOUNT_LOCKED", username, failures + " failed logins; locked for "
+                            + properties.lockoutDuration());
+                    throw locked(properties.lockoutDuration());
+                }
+                audit.record(username, "LOGIN_FAILED", username, "wrong password; attempt " + failures);
+            } else {
+                audit.record(username, "LOGIN_FAILED", username, "unknown user");
+            }
+            // The same answer for an unknown user and a wrong password: no way to probe for usernames.
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "INVALID_CREDENTIALS", null);
+        }
+        AdminUser user = found.get().user();
+        users.recordLogin(user.id(), now);
+        TokenService.IssuedToken token = tokens.issue(user);
+        audit.record(username, "LOGIN", username, "role " + user.role());
+        return new SignedIn(token, withLastLogin(user, now));
+    }
+
+    public void logout(TokenService.Session session) {
+        tokens.revoke(session);
+        audit.record(session.username(), "LOGOUT", session.username(), null);
+    }
+
+    /** A new token for the same user; the presented one is revoked so only one of them lives on. */
+    public SignedIn refresh(TokenService.Session session) {
+        AdminUser user = current(session);
+        TokenService.IssuedToken token = tokens.issue(user);
+        tokens.revoke(session);
+        audit.record(session.username(), "SESSION_REFRESH", session.username(), null);
+        return new SignedIn(token, user);
+    }
+
+    /** The signed-in user as stored now (401 if the account is gone or disabled). */
+    public AdminUser current(TokenService.Session session) {
+        return users.findByUsername(session.username()).map(AdminUserRepository.Account::user)
+                .filter(AdminUser::enabled)
+                .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", null));
+    }
+
+    public void changePassword(TokenService.Session session, String currentPassword, String newPassword) {
+        List<FieldViolation> violations = new ArrayList<>();
+        if (currentPassword == null || currentPassword.isEmpty()) {
+            violations.add(required("current_password"));
+        }
+        passwordProblems("new_password", newPassword, violations);
+        if (!violations.isEmpty()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "VALIDATION_ERROR", violations);
+        }
+        AdminUserRepository.Account account = users.findByUsername(session.username())
+                .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", null));
+        if (!encoder.matches(currentPassword, account.passwordHash())) {
+            audit.record(session.username(), "PASSWORD_CHANGE_FAILED", session.username(), "wrong current password");
+            throw new ApiException(HttpStatus.BAD_REQUEST, "VALIDATION_ERROR", List.of(new FieldViolation(
+                    "current_password", "WRONG_PASSWORD", messages.get("admin.violation.WRONG_PASSWORD"))));
+        }
+        users.changePassword(account.user().id(), encoder.encode(newPassword), clock.instant());
+        audit.record(session.username(), "PASSWORD_CHANGE", session.username(), null);
+    }
+
+    public AdminUser createUser(String rawUsername, String password, String rawRole) {
+        List<FieldViolation> violations = new ArrayList<>();
+        String username = rawUsername == null ? null : rawUsername.strip();
+        if (username == null || username.isEmpty()) {
+            violations.add(required("username"));
+        } else if (!USERNAME.matcher(username).matches()) {
+            violations.add(new FieldViolation("username", "INVALID_USERNAME",
+                    messages.get("admin.violation.INVALID_USERNAME")));
+        }
+        passwordProblems("password", password, violations);
+        AdminUser.Role role = null;
+        String roleName = rawRole == null || rawRole.isBlank() ? "VIEWER" : rawRole.strip().toUpperCase(Locale.ROOT);
+        try {
+            role = AdminUser.Role.valueOf(roleName);
+        } catch (IllegalArgumentException e) {
+            violations.add(new FieldViolation("role", "INVALID_ROLE", messages.get("admin.violation.INVALID_ROLE")));
+        }
+        if (!violations.isEmpty()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "VALIDATION_ERROR", violations);
+        }
+        return createUserUnchecked(username, password, role, true);
+    }
+
+    /** Stores a new account; {@code audited} is false only for the first admin, which nobody created. */
+    AdminUser createUserUnchecked(String username, String password, AdminUser.Role role, boolean audited) {
+        if (users.findByUsername(username).isPresent()) {
+            throw duplicate(username);
+        }
+        try {
+            users.insert(username, encoder.encode(password), role, clock.instant());
+        } catch (DuplicateKeyException e) {
+            throw duplicate(username);
+        }
+        if (audited) {
+            audit.record("USER_CREATE", username, "role " + role);
+        }
+        return users.findByUsername(username).orElseThrow().user();
+    }
+
+    boolean anyAdmin() {
+        return users.anyAdmin();
+    }
+
+    private void passwordProblems(String field, String password, List<FieldViolation> out) {
+        if (password == null || password.isEmpty()) {
+            out.add(required(field));
+        } else if (password.length() < PASSWORD_MIN_LENGTH) {
+            out.add(new FieldViolation(field, "PASSWORD_TOO_SHORT",
+                    messages.get("admin.violation.PASSWORD_TOO_SHORT", PASSWORD_MIN_LENGTH)));
+        } else if (password.length() > PASSWORD_MAX_LENGTH) {
+            out.add(new FieldViolation(field, "PASSWORD_TOO_LONG",
+                    messages.get("admin.violation.PASSWORD_TOO_LONG", PASSWORD_MAX_LENGTH)));
+        }
+    }
+
+    private FieldViolation required(String field) {
+        return new FieldViolation(field, "REQUIRED", messages.get("admin.violation.REQUIRED"));
+    }
+
+    private static ApiException duplicate(String username) {
+        return ApiException.conflict("USERNAME_TAKEN", java.util.Map.of("username", username), username);
+    }
+
+    private static ApiException locked(Duration remaining) {
+        long seconds = Math.max(1, (remaining.toMillis() + 999) / 1000);
+        return new RetryLaterException(HttpStatus.LOCKED, "ACCOUNT_LOCKED", seconds);
+    }
+
+    private static AdminUser withLastLogin(AdminUser u, Instant at) {
+        return new AdminUser(u.id(), u.username(), u.role(), u.enabled(), at, u.passwordChangedAt(), u.createdAt());
+    }
+}

@@ -1,0 +1,109 @@
+package com.tallytrack.admin;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** SQL for {@code admin_user} and {@code revoked_token}. */
+@Repository
+class AdminUserRepository {
+
+    /** A user row with what sign-in needs. */
+    record Account(AdminUser user, String passwordHash, int failedAttempts, Instant lockedUntil) {
+    }
+
+    private final JdbcClient jdbc;
+
+    AdminUserRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    Optional<Account> findByUsername(String username) {
+        return jdbc.sql("SELECT * FROM admin_user WHERE username = :u").param("u", username)
+                .query(AdminUserRepository::account).optional();
+    }
+
+    boolean anyAdmin() {
+        return jdbc.sql("SELECT COUNT(*) FROM admin_user WHERE role = 'ADMIN' AND enabled = TRUE")
+                .query(Long.class).single() > 0;
+    }
+
+    long insert(String username, String passwordHash, AdminUser.Role role, Instant now) {
+        jdbc.sql("INSERT INTO admin_user (username, password_hash, role, password_changed_at, created_at) "
+                + "VALUES (:u, :h, :r, :now, :now)")
+                .param("u", username).param("h", passwordHash).param("r", role.name()).param("now", at(now))
+                .update();
+        return jdbc.sql("SELECT id FROM admin_user WHERE username = :u").param("u", username)
+                .query(Long.class).single();
+    }
+
+    /** Counts one more failed login and answers the new count (atomic on the row). */
+    int recordFailure(long id) {
+        jdbc.sql("UPDATE admin_user SET failed_attempts = failed_attempts + 1 WHERE id = :id").param("id", id)
+                .update();
+        return jdbc.sql("SELECT failed_attempts FROM admin_user WHERE id = :id").param("id", id)
+                .query(Integer.class).single();
+    }
+
+    void lock(long id, Instant until) {
+        jdbc.sql("UPDATE admin_user SET failed_attempts = 0, locked_until = :until WHERE id = :id")
+                .param("until", at(until)).param("id", id).update();
+    }
+
+    void recordLogin(long id, Instant now) {
+        jdbc.sql("UPDATE admin_user SET failed_attempts = 0, locked_until = NULL, last_login_at = :now "
+                + "WHERE id = :id").param("now", at(now)).param("id", id).update();
+    }
+
+    void changePassword(long id, String passwordHash, Instant now) {
+        jdbc.sql("UPDATE admin_user SET password_hash = :h, password_changed_at = :now WHERE id = :id")
+                .param("h", passwordHash).param("now", at(now)).param("id", id).update();
+    }
+
+    // ---- revoked tokens ----------------------------------------------------------------------------------
+
+    void revoke(String tokenId, Instant expiresAt) {
+        // Revoking twice (a retried logout) is fine: the second insert finds the row and does nothing.
+        if (!isRevoked(tokenId)) {
+            try {
+                jdbc.sql("INSERT INTO revoked_token (token_id, expires_at) VALUES (:id, :exp)")
+                        .param("id", tokenId).param("exp", at(expiresAt)).update();
+            } catch (org.springframework.dao.DuplicateKeyException alreadyRevoked) {
+                // another request revoked it in between
+            }
+        }
+    }
+
+    boolean isRevoked(String tokenId) {
+        return jdbc.sql("SELECT COUNT(*) FROM revoked_token WHERE token_id = :id").param("id", tokenId)
+                .query(Long.class).single() > 0;
+    }
+
+    /** Drops revocations of tokens that have expired anyway; answers how many. */
+    int pruneRevoked(Instant now) {
+        return jdbc.sql("DELETE FROM revoked_token WHERE expires_at < :now").param("now", at(now)).update();
+    }
+
+    private static OffsetDateTime at(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static Account account(ResultSet rs, int row) throws SQLException {
+        AdminUser user = new AdminUser(rs.getLong("id"), rs.getString("username"),
+                AdminUser.Role.valueOf(rs.getString("role")), rs.getBoolean("enabled"),
+                instant(rs, "last_login_at"), instant(rs, "password_changed_at"), instant(rs, "created_at"));
+        return new Account(user, rs.getString("password_hash"), rs.getInt("failed_attempts"),
+                instant(rs, "locked_until"));
+    }
+}

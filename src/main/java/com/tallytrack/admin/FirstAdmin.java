@@ -1,0 +1,80 @@
+package com.tallytrack.admin;
+
+import java.security.SecureRandom;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+import com.tallytrack.system.InvalidConfigurationException;
+
+/**
+ * On a start with no administrator, creates {@code admin} with {@code tallytrack.admin.password}, or with a
+ * generated password printed once in the log: after that an administrator exists and this does nothing, so the
+ * password is never printed again.
+ */
+@Component
+@Order(10)
+class FirstAdmin implements ApplicationRunner {
+
+    static final String USERNAME = "admin";
+    private static final Logger log = LoggerFactory.getLogger(FirstAdmin.class);
+    // No look-alikes (0/O, 1/l/I): the password is read off a console and typed by hand.
+    private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final AdminAuthService auth;
+    private final AdminProperties properties;
+
+    FirstAdmin(AdminAuthService auth, AdminProperties properties) {
+        this.auth = auth;
+        this.properties = properties;
+        String configured = properties.password();
+        if (configured != null && !configured.isEmpty()
+                && (configured.length() < AdminAuthService.PASSWORD_MIN_LENGTH
+                        || configured.length() > AdminAuthService.PASSWORD_MAX_LENGTH)) {
+            throw new InvalidConfigurationException("tallytrack.admin.password",
+                    "the first admin's password must have " + AdminAuthService.PASSWORD_MIN_LENGTH + " to "
+                            + AdminAuthService.PASSWORD_MAX_LENGTH + " characters",
+                    "Set TALLYTRACK_ADMIN_PASSWORD to a longer password, or unset it to have one generated.");
+        }
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        if (auth.anyAdmin()) {
+            return;
+        }
+        boolean generated = properties.password() == null || properties.password().isEmpty();
+        String password = generated ? generate(20) : properties.password();
+        try {
+            auth.createUserUnchecked(USERNAME, password, AdminUser.Role.ADMIN, false);
+        } catch (com.tallytrack.common.ApiException taken) {
+            if (auth.anyAdmin()) {
+                log.info("another node created the first administrator at the same moment");
+            } else {
+                log.warn("no administrator exists, but the user name '{}' is taken by a VIEWER; an administrator "
+                        + "must be created by hand", USERNAME);
+            }
+            return;
+        }
+        if (generated) {
+            log.warn("\n\n    First administrator created: user '{}', password: {}\n"
+                    + "    It is shown only this once. Sign in at /admin/ and change it, or set "
+                    + "TALLYTRACK_ADMIN_PASSWORD before the first start.\n", USERNAME, password);
+        } else {
+            log.info("first administrator '{}' created with the password from tallytrack.admin.password", USERNAME);
+        }
+    }
+
+    private static String generate(int length) {
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            sb.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,31 @@
+package com.tallytrack.admin;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code tallytrack.security.*}: admin sign-in.
+ *
+ * @param jwtSecret                  HS256 key shared by every node (≥ 32 bytes); generated and kept in
+ *                                   {@code ./data} on the embedded default, required on PostgreSQL
+ * @param sessionTimeout             how long a token is valid (its expiry)
+ * @param maxFailedLogins            failed logins in a row that lock an account
+ * @param lockoutDuration            how long a locked account stays locked
+ * @param loginFailuresPerIpPerMinute failed logins one client IP may make per minute before further attempts
+ *                                   from it are refused (brute-force guard across all accounts)
+ */
+@Validated
+@ConfigurationProperties("tallytrack.security")
+public record SecurityProperties(
+        String jwtSecret,
+        @DefaultValue("30m") Duration sessionTimeout,
+        @DefaultValue("5") @Min(1) @Max(1000) int maxFailedLogins,
+        @DefaultValue("15m") Duration lockoutDuration,
+        @DefaultValue("20") @Min(1) @Max(100000) int loginFailuresPerIpPerMinute) {
+}

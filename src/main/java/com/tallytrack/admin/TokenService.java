@@ -1,0 +1,160 @@
+package com.tallytrack.admin;
+
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.stereotype.Service;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.tallytrack.system.InvalidConfigurationException;
+import com.tallytrack.system.LocalSecrets;
+
+/**
+ * Issues and checks the admin bearer tokens: HS256-signed JWTs with a random id ({@code jti}) and an expiry of
+ * {@code tallytrack.security.session-timeout}. Every node that shares the database shares the secret, so a
+ * token issued by one node works on all; a logout revokes the id in the database, which every node checks on
+ * every request.
+ */
+@Service
+public class TokenService {
+
+    static final int MIN_SECRET_BYTES = 32;
+    private static final String ISSUER = "tallytrack";
+    private static final String SECRET_PROPERTY = "tallytrack.security.jwt-secret";
+
+    private final byte[] secret;
+    private final Duration timeout;
+    private final AdminUserRepository repository;
+    private final Clock clock;
+
+    TokenService(SecurityProperties properties, LocalSecrets localSecrets, AdminUserRepository repository,
+            Optional<Clock> clock) {
+        this.secret = resolveSecret(properties.jwtSecret(), localSecrets);
+        this.timeout = properties.sessionTimeout();
+        this.repository = repository;
+        this.clock = clock.orElse(Clock.systemUTC());
+    }
+
+    /** The signing key: configured, else the embedded default's generated one, else a start-up failure. */
+    static byte[] resolveSecret(String configured, LocalSecrets localSecrets) {
+        String value = configured;
+        if (value == null || value.isBlank()) {
+            value = localSecrets.readOrCreate("jwt", 48).orElseThrow(() -> new InvalidConfigurationException(
+                    SECRET_PROPERTY, "no JWT secret is configured, and on a database other than the embedded H2 "
+                            + "every node must sign admin tokens with the same secret",
+                    "Set " + SECRET_PROPERTY + " (environment TALLYTRACK_SECURITY_JWTSECRET) to the same random "
+                            + "value of at least " + MIN_SECRET_BYTES + " bytes on every node, "
+                            + "e.g. the output of: openssl rand -base64 48"));
+        }
+        byte[] bytes = value.strip().getBytes(StandardCharsets.UTF_8);
+        if (bytes.length < MIN_SECRET_BYTES) {
+            throw new InvalidConfigurationException(SECRET_PROPERTY,
+                    "the JWT secret is " + bytes.length + " bytes long; HS256 needs at least " + MIN_SECRET_BYTES,
+                    "Set " + SECRET_PROPERTY + " (environment TALLYTRACK_SECURITY_JWTSECRET) to a random value of "
+                            + "at least " + MIN_SECRET_BYTES + " bytes, e.g. the output of: openssl rand -base64 48");
+        }
+        return bytes;
+    }
+
+    /** A signed token of an authenticated session. */
+    public record IssuedToken(String value, String tokenId, Instant issuedAt, Instant expiresAt) {
+
+        public long expiresInSeconds(Instant now) {
+            return Math.max(0, Duration.between(now, expiresAt).toSeconds());
+        }
+    }
+
+    /** What a valid token says: who, which role, which token, until when. */
+    public record Session(String username, AdminUser.Role role, String tokenId, Instant issuedAt,
+            Instant expiresAt) implements java.security.Principal {
+
+        @Override
+        public String getName() {
+            return username;
+        }
+    }
+
+    /** Why a presented token was refused. */
+    enum Rejection {
+        INVALID, EXPIRED, REVOKED
+    }
+
+    /** The outcome of checking a token: a session or a rejection. */
+    record Verification(Session session, Rejection rejection) {
+    }
+
+    IssuedToken issue(AdminUser user) {
+        Instant now = clock.instant();
+        // JWT times are whole seconds; truncating here keeps what we report equal to what the token says.
+        Instant issuedAt = Instant.ofEpochSecond(now.getEpochSecond());
+        Instant expiresAt = issuedAt.plus(timeout);
+        String id = UUID.randomUUID().toString();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .subject(user.username())
+                .jwtID(id)
+                .issueTime(Date.from(issuedAt))
+                .expirationTime(Date.from(expiresAt))
+                .claim("role", user.role().name())
+                .build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+        try {
+            jwt.sign(new MACSigner(secret));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("could not sign a token", e);
+        }
+        return new IssuedToken(jwt.serialize(), id, issuedAt, expiresAt);
+    }
+
+    Verification verify(String token) {
+        JWTClaimsSet claims;
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(new MACVerifier(secret))) {
+                return new Verification(null, Rejection.INVALID);
+            }
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException | JOSEException | RuntimeException e) {
+            return new Verification(null, Rejection.INVALID);
+        }
+        Session session;
+        try {
+            session = new Session(claims.getSubject(), AdminUser.Role.valueOf(claims.getStringClaim("role")),
+                    claims.getJWTID(), claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant());
+        } catch (ParseException | RuntimeException e) {
+            return new Verification(null, Rejection.INVALID);
+        }
+        if (!ISSUER.equals(claims.getIssuer()) || session.username() == null || session.tokenId() == null) {
+            return new Verification(null, Rejection.INVALID);
+        }
+        if (!clock.instant().isBefore(session.expiresAt())) {
+            return new Verification(null, Rejection.EXPIRED);
+        }
+        if (repository.isRevoked(session.tokenId())) {
+            return new Verification(null, Rejection.REVOKED);
+        }
+        return new Verification(session, null);
+    }
+
+    /** Makes the token unusable on every node, and forgets revocations that have expired anyway. */
+    void revoke(Session session) {
+        repository.revoke(session.tokenId(), session.expiresAt());
+        repository.pruneRevoked(clock.instant());
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+}
