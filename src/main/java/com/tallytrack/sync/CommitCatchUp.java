@@ -1,0 +1,53 @@
+package com.tallytrack.sync;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+import com.tallytrack.carrier.CarrierCache;
+import com.tallytrack.manifest.ManifestsChanged;
+
+/**
+ * Right after a manifest write commits on this node — in the writer's thread, before its call returns — applies
+ * the change log, so the writer and every later query on this node see the change; then tells the other nodes.
+ * A rolled-back transaction never gets here.
+ */
+@Component
+class CommitCatchUp {
+
+    private static final Logger log = LoggerFactory.getLogger(CommitCatchUp.class);
+
+    private final ChangeLogTailer tailer;
+    private final ManifestCache cache;
+    private final CarrierCache carrierCache;
+    private final WakeupChannels wakeups;
+
+    CommitCatchUp(ChangeLogTailer tailer, ManifestCache cache, CarrierCache carrierCache,
+            WakeupChannels wakeups) {
+        this.tailer = tailer;
+        this.cache = cache;
+        this.carrierCache = carrierCache;
+        this.wakeups = wakeups;
+    }
+
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+    void afterCommit(ManifestsChanged event) {
+        try {
+            tailer.catchUp(false);
+        } catch (RuntimeException e) {
+            // The database went away right after the commit: drop what we know changed, let the tailer retry.
+            log.warn("sync could not catch up after a commit; invalidating the {} numbers written",
+                    event.trackingNumbers().size());
+            cache.invalidate(event.trackingNumbers());
+            try {
+                carrierCache.invalidate(event.trackingNumbers());
+            } catch (RuntimeException ignored) {
+                // the tailer invalidates again when it applies the entries
+            }
+            tailer.wake();
+        }
+        wakeups.announce();
+    }
+}

@@ -1,0 +1,52 @@
+package com.tallytrack.sync;
+
+import java.util.List;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Starts the sync mechanism before the web server accepts requests (a much earlier lifecycle phase than the web
+ * server's), so a node serves queries only once it is positioned on the change log and tailing it; stops it after
+ * the web server has drained (stopping runs in reverse phase order): the tailer thread, the LISTEN connection, the
+ * Redis subscription, then the listener pool (when its bean is destroyed).
+ */
+@Component
+class SyncLifecycle implements SmartLifecycle {
+
+    /** Well before the web server (Boot: {@code DEFAULT_PHASE - 2048}), after plain singletons are created. */
+    static final int PHASE = Integer.MIN_VALUE + 1000;
+
+    private final ChangeLogTailer tailer;
+    private final List<WakeupChannel> wakeups;
+    private volatile boolean running;
+
+    SyncLifecycle(ChangeLogTailer tailer, WakeupChannels wakeups) {
+        this.tailer = tailer;
+        this.wakeups = wakeups.all();
+    }
+
+    @Override
+    public void start() {
+        tailer.start();
+        wakeups.forEach(w -> w.start(tailer::wake));
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        wakeups.forEach(WakeupChannel::stop);
+        tailer.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+}

@@ -1,0 +1,187 @@
+package com.tallytrack.sync;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import com.tallytrack.carrier.CarrierCache;
+import com.tallytrack.common.Messages;
+import com.tallytrack.manifest.Manifest;
+import com.tallytrack.manifest.TrackingNumbers;
+
+/**
+ * The sync module's Java API (开发者使用) for other modules and embedders: statistics, the manifest cache
+ * (look up, put, force-sync), cluster-wide invalidation, pending operations, and listener registration.
+ * One instance per application context (a Spring bean).
+ */
+public class SyncService {
+
+    private final ManifestCache cache;
+    private final ChangeLog changeLog;
+    private final ChangeLogTailer tailer;
+    private final ListenerRegistry listeners;
+    private final List<WakeupChannel> wakeups;
+    private final CarrierCache carrierCache;
+    private final SyncProperties properties;
+    private final Messages messages;
+    private final Clock clock;
+    private final String nodeId;
+
+    SyncService(ManifestCache cache, ChangeLog changeLog, ChangeLogTailer tailer, ListenerRegistry listeners,
+            List<WakeupChannel> wakeups, CarrierCache carrierCache, SyncProperties properties, Messages messages,
+            Clock clock, String nodeId) {
+        this.cache = cache;
+        this.changeLog = changeLog;
+        this.tailer = tailer;
+        this.listeners = listeners;
+        this.wakeups = wakeups;
+        this.carrierCache = carrierCache;
+        this.properties = properties;
+        this.messages = messages;
+        this.clock = clock;
+        this.nodeId = nodeId;
+    }
+
+    /** This node's id in the change log. */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** The manifest of a tracking number through the cache (cleaned here), as the query uses it. */
+    public Optional<Manifest> resolve(String trackingNumber) {
+        String cleaned = TrackingNumbers.clean(trackingNumber);
+        return cleaned == null || cleaned.isEmpty() ? Optional.empty() : cache.get(cleaned);
+    }
+
+    /**
+     * Puts a manifest into this node's cache (the seed's {@code cache_manifest}). A later committed change of its
+     * number still invalidates it; a manifest older than one already applied here is the caller's responsibility.
+     */
+    public void cacheManifest(Manifest manifest) {
+        cache.put(manifest);
+    }
+
+    /** Reloads one manifest from the database into this node's cache; empty (and nothing cached) when none. */
+    public Optional<Manifest> forceSync(String trackingNumber) {
+        String cleaned = TrackingNumbers.clean(trackingNumber);
+        if (cleaned == null || cleaned.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Manifest> manifest = cache.load(cleaned);
+        if (manifest.isEmpty()) {
+            cache.invalidate(List.of(cleaned));
+        }
+        return manifest;
+    }
+
+    /** What this node's cache holds for a number, without loading it. */
+    public CachedManifest cached(String trackingNumber) {
+        String cleaned = TrackingNumbers.clean(trackingNumber);
+        return cache.peek(cleaned == null ? "" : cleaned)
+                .map(e -> new CachedManifest(cleaned, true, e.manifest().isPresent(), e.manifest().orElse(null),
+                        e.cachedAt(), cache.expiresAt(e)))
+                .orElseGet(() -> new CachedManifest(cleaned, false, false, null, null, null));
+    }
+
+    /**
+     * Invalidates the manifest and carrier-result caches of every node: appends an {@code invalidate_all} entry to
+     * the change log and applies it here before returning; the other nodes apply it when they tail the log.
+     */
+    public void invalidateAll() {
+        changeLog.appendInvalidateAll(nodeId, clock.instant());
+        tailer.catchUp();
+        wakeups.forEach(WakeupChannel::announce);
+    }
+
+    /** Applies what was committed so far on this node now, instead of at the next wake-up or poll. */
+    public int catchUp() {
+        return tailer.catchUp();
+    }
+
+    /** Registers a listener until the returned registration is closed. */
+    public Registration register(ManifestChangeListener listener) {
+        return listeners.register(listener);
+    }
+
+    /** Change-log entries after the last acknowledgement, oldest first. */
+    public List<ManifestChange> pendingOperations(int limit) {
+        return changeLog.after(changeLog.acknowledgement().sequence(), limit);
+    }
+
+    public long pendingCount() {
+        return changeLog.countAfter(changeLog.acknowledgement().sequence());
+    }
+
+    /** The result of acknowledging: how many entries were pending, up to which sequence, and when. */
+    public record Acknowledgement(long cleared, long acknowledgedSequence, Instant lastSyncTime) {
+    }
+
+    /** Acknowledges every entry up to the latest sequence (cluster-wide) and sets {@code last_sync_time}. */
+    public Acknowledgement clearPendingOperations(String by) {
+        ChangeLog.Acknowledged a = changeLog.acknowledgeAll(by, clock.instant());
+        return new Acknowledgement(a.count(), a.acknowledgement().sequence(), a.acknowledgement().at());
+    }
+
+    public SyncStatistics statistics() {
+        ChangeLog.Acknowledgement ack = changeLog.acknowledgement();
+        long latest = changeLog.latestSeq();
+        long applied = tailer.appliedSeq();
+        ListenerRegistry.Figures figures = listeners.figures();
+        return new SyncStatistics(cache.size(), cache.hits(), cache.misses(), cache.hitRate(),
+                tailer.appliedCount(), listeners.active(), changeLog.countAfter(ack.sequence()), ack.at(),
+                nodeId, applied, latest, Math.max(0, latest - applied), ack.sequence(), tailer.lastAppliedAt(),
+                tailer.operationsByType(), properties.manifestCacheMaxSize(),
+                properties.manifestCacheTtl().toSeconds(), properties.pollInterval().toMillis(), tailer.tailing(),
+                wakeups.stream().map(w -> new SyncStatistics.WakeupStatus(w.name(), w.connected())).toList(),
+                tailer.failures(), tailer.fullResyncs(), figures.delivered(), figures.failures(),
+                figures.overflows(), figures.slow(), carrierStats());
+    }
+
+    /** Health with reasons; never throws (a database failure is a reason). */
+    public SyncHealth health() {
+        List<SyncHealth.Reason> errors = new ArrayList<>();
+        List<SyncHealth.Reason> warnings = new ArrayList<>();
+        long latest = -1;
+        long applied = tailer.appliedSeq();
+        if (!tailer.tailing()) {
+            errors.add(reason("TAILER_NOT_RUNNING", tailer.lastError() == null ? "-" : tailer.lastError()));
+        }
+        try {
+            latest = changeLog.latestSeq();
+        } catch (RuntimeException e) {
+            errors.add(reason("CHANGE_LOG_UNREADABLE", e.getClass().getSimpleName()));
+        }
+        long lag = latest < 0 ? 0 : Math.max(0, latest - applied);
+        if (lag > properties.lagWarning()) {
+            warnings.add(reason("LAG_OVER_THRESHOLD", lag, properties.lagWarning()));
+        }
+        if (cache.size() > properties.cacheWarningSize()) {
+            warnings.add(reason("CACHE_OVER_WARNING_SIZE", cache.size(), properties.cacheWarningSize()));
+        }
+        for (WakeupChannel w : wakeups) {
+            if (!w.connected()) {
+                warnings.add(reason("WAKEUP_DISCONNECTED", w.name()));
+            }
+        }
+        List<SyncHealth.Reason> reasons = new ArrayList<>(errors);
+        reasons.addAll(warnings);
+        String status = !errors.isEmpty() ? SyncHealth.ERROR : !warnings.isEmpty() ? SyncHealth.WARNING
+                : SyncHealth.HEALTHY;
+        return new SyncHealth(status, reasons, nodeId, applied, latest, lag, cache.size(), tailer.tailing(),
+                tailer.lastError());
+    }
+
+    private SyncHealth.Reason reason(String code, Object... args) {
+        return new SyncHealth.Reason(code, messages.get("sync.health." + code, args));
+    }
+
+    private CarrierCache.Stats carrierStats() {
+        try {
+            return carrierCache.stats();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

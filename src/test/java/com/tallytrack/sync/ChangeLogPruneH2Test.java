@@ -1,0 +1,5 @@
+package com.tallytrack.sync;
+
+/** {@link ChangeLogPruneTest.Base} on a private in-memory H2. */
+class ChangeLogPruneH2Test extends ChangeLogPruneTest.Base {
+}

@@ -1,0 +1,85 @@
+package com.tallytrack.sync;
+
+import static com.tallytrack.sync.SyncNodes.manifests;
+import static com.tallytrack.sync.SyncNodes.packageOn;
+import static com.tallytrack.sync.SyncNodes.sync;
+import static com.tallytrack.sync.SyncTestSupport.await;
+import static com.tallytrack.sync.SyncTestSupport.manifest;
+import static com.tallytrack.sync.SyncTestSupport.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import com.tallytrack.manifest.Manifest;
+
+import redis.embedded.RedisServer;
+
+/**
+ * Two nodes whose only wake-up channel is Redis pub/sub (embedded Redis on a free port), polling every 5 s: a change
+ * arrives well within the poll interval while Redis is up, within the poll interval while it is down, and the
+ * channel reconnects by itself when Redis returns.
+ */
+class RedisWakeupTest {
+
+    static final Duration POLL = Duration.ofSeconds(5);
+
+    @Test
+    void redisWakesTheOtherNodeAndPollingCoversARedisOutage() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        RedisServer redis = new RedisServer(port);
+        redis.start();
+        ConfigurableApplicationContext r1 = null;
+        ConfigurableApplicationContext r2 = null;
+        try {
+            String[] props = {"tallytrack.sync.wakeup=redis", "tallytrack.sync.poll-interval=5s",
+                    "spring.data.redis.host=localhost", "spring.data.redis.port=" + port,
+                    "spring.data.redis.timeout=1s", "spring.data.redis.connect-timeout=1s"};
+            r1 = SyncNodes.start("redis-1", props);
+            r2 = SyncNodes.start("redis-2", props);
+            ConfigurableApplicationContext n1 = r1;
+            ConfigurableApplicationContext n2 = r2;
+            await(Duration.ofSeconds(10), () -> redisConnected(n1) && redisConnected(n2));
+
+            String tn = unique("RD");
+            Manifest m = manifests(r1).create(manifest(tn, "RD-1"));
+            assertThat(packageOn(r2, tn)).isEqualTo("RD-1");
+            m = manifests(r1).update(m.id(), m.version(), manifest(tn, "RD-2"), Set.of("package_number"));
+            assertThat(await(Duration.ofSeconds(5), () -> "RD-2".equals(packageOn(n2, tn))))
+                    .isLessThan(Duration.ofMillis(1000));
+
+            redis.stop();
+            m = manifests(r1).update(m.id(), m.version(), manifest(tn, "RD-3"), Set.of("package_number"));
+            assertThat(await(Duration.ofSeconds(15), () -> "RD-3".equals(packageOn(n2, tn))))
+                    .isLessThan(POLL.plusMillis(500));
+            await(Duration.ofSeconds(10), () -> sync(n2).health().status().equals(SyncHealth.WARNING));
+
+            redis = new RedisServer(port);
+            redis.start();
+            await(Duration.ofSeconds(20), () -> redisListening(n1) && redisListening(n2));
+            manifests(r1).update(m.id(), m.version(), manifest(tn, "RD-4"), Set.of("package_number"));
+            assertThat(await(Duration.ofSeconds(5), () -> "RD-4".equals(packageOn(n2, tn))))
+                    .isLessThan(Duration.ofMillis(1000));
+        } finally {
+            SyncNodes.close(r1, r2);
+            redis.stop();
+        }
+    }
+
+    static boolean redisConnected(ConfigurableApplicationContext node) {
+        return sync(node).statistics().wakeupChannels().stream()
+                .anyMatch(w -> w.name().equals("redis") && w.connected());
+    }
+
+    static boolean redisListening(ConfigurableApplicationContext node) {
+        return node.getBean(WakeupChannels.class).all().stream()
+                .anyMatch(w -> w instanceof RedisWakeup r && r.listening());
+    }
+}

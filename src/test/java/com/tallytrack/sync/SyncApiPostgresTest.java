@@ -1,0 +1,10 @@
+package com.tallytrack.sync;
+
+import org.springframework.test.context.ContextConfiguration;
+
+import com.tallytrack.support.PostgresInitializer;
+
+/** {@link SyncApiTest.Base} on the shared embedded PostgreSQL. */
+@ContextConfiguration(initializers = PostgresInitializer.class)
+class SyncApiPostgresTest extends SyncApiTest.Base {
+}
