@@ -199,6 +199,19 @@ abstract class ManifestImportApiContract {
     }
 
     @Test
+    void eachSavedRowIsInTheChangeLogAndUnchangedRowsAreNot() throws Exception {
+        String p = prefix();
+        byte[] csv = ImportFixtures.utf8(HEADER, row(p + "01", "PK1"), row(p + "02", null), row("bad", null));
+        mvc.perform(upload(p + ".csv", csv)).andExpect(jsonPath("$.data.statistics.inserted").value(2));
+        mvc.perform(upload(p + ".csv", csv)).andExpect(jsonPath("$.data.statistics.unchanged").value(2));
+        mvc.perform(upload(p + ".csv", ImportFixtures.utf8(HEADER, row(p + "01", "PK2"))))
+                .andExpect(jsonPath("$.data.statistics.updated").value(1));
+        List<String> log = jdbc.sql("SELECT operation || ':' || tracking_number FROM sync_change_log "
+                + "WHERE tracking_number LIKE :p ORDER BY seq").param("p", p + "%").query(String.class).list();
+        assertThat(log).containsExactly("insert:" + p + "01", "insert:" + p + "02", "update:" + p + "01");
+    }
+
+    @Test
     void savesAnXlsxWhoseTrackingNumbersExcelStoredAsNumbers() throws Exception {
         long base = 700_000_000_000L + SEQ.incrementAndGet() * 10;
         byte[] xlsx = ImportFixtures.workbook(true, List.of(ImportFixtures.header(),
@@ -358,6 +371,9 @@ abstract class ManifestImportApiContract {
             long stored = jdbc.sql("SELECT COUNT(*) FROM cargo_manifest WHERE tracking_number LIKE :p")
                     .param("p", p + "%").query(Long.class).single();
             assertThat(stored).as("the first batch, nothing of the failed one").isEqualTo(batch);
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM sync_change_log WHERE tracking_number LIKE :p")
+                    .param("p", p + "%").query(Long.class).single())
+                    .as("change-log entries commit and roll back with their batch").isEqualTo(batch);
             assertThat(manifests.findByTrackingNumber(p + String.format("%05d", batch - 1))).isPresent();
             assertThat(manifests.findByTrackingNumber(p + String.format("%05d", batch))).isEmpty();
             assertThat(auditCount(p + ".csv", "%state=FAILED%failure=DATABASE_ERROR")).isEqualTo(1);
