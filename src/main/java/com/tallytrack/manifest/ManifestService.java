@@ -91,6 +91,27 @@ public class ManifestService {
         return new PageResult<>(rows.rows(), pl[0], pl[1], rows.total());
     }
 
+    /**
+     * Every manifest matching the criteria of {@link #search} (no paging), handed to {@code sink} one at a
+     * time in one read-only transaction, so an export of any size streams with flat memory. Default order: id.
+     */
+    @Transactional(readOnly = true)
+    public void forEachMatching(String q, String customerCode, String transportCode, String packageNumber,
+            LocalDate dateFrom, LocalDate dateTo, String sortBy, String sortOrder,
+            java.util.function.Consumer<Manifest> sink) {
+        String sort = sortBy == null || sortBy.isBlank() ? "id" : sortBy.strip().toLowerCase();
+        if (!ManifestSearch.SORTABLE.contains(sort)) {
+            throw ApiException.badRequest("INVALID_SORT_FIELD", Map.of("allowed", ManifestSearch.SORTABLE), sort,
+                    String.join(", ", ManifestSearch.SORTABLE));
+        }
+        boolean descending = "desc".equalsIgnoreCase(sortOrder == null ? null : sortOrder.strip());
+        if (sortOrder != null && !sortOrder.isBlank() && !descending && !"asc".equalsIgnoreCase(sortOrder.strip())) {
+            throw ApiException.badRequest("INVALID_PARAMETER", Map.of("parameter", "sort_order"), "sort_order");
+        }
+        repository.forEachMatching(new ManifestSearch(q, customerCode, transportCode, packageNumber, dateFrom, dateTo,
+                sort, !descending, 1, Integer.MAX_VALUE), sink);
+    }
+
     /** Counts for the admin overview, with a section from each {@link ManifestStatisticsContributor}. */
     public Map<String, Object> overview() {
         Map<String, Object> out = new LinkedHashMap<>(repository.overview(LocalDate.now(clock.withZone(zone()))));
@@ -217,6 +238,9 @@ public class ManifestService {
                 updates.add(row);
             }
         }
+        // a fixed order of row locks, so two batches touching the same numbers wait for each other, not deadlock
+        inserts.sort(java.util.Comparator.comparing(ManifestInput::trackingNumber));
+        updates.sort(java.util.Comparator.comparing(ManifestInput::trackingNumber));
         Instant now = now();
         repository.insertBatch(inserts, now);
         repository.updateBatchByTrackingNumber(updates, now);

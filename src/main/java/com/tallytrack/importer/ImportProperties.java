@@ -1,0 +1,51 @@
+package com.tallytrack.importer;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+/**
+ * {@code tallytrack.import.*}: limits and tuning of the manifest import (PRODUCT §4).
+ *
+ * @param maxFileSize          largest upload accepted (also Spring's multipart limit); larger → 413
+ * @param maxRows              most data rows one file may hold; more → the file is rejected
+ * @param batchSize            rows written per transaction
+ * @param asyncThreshold       files larger than this run as a background job (202 + job id)
+ * @param previewRows          how many leading rows the report echoes with their status
+ * @param maxErrors            most row errors a report lists (the counts stay exact)
+ * @param jobThreads           threads running import jobs
+ * @param jobQueue             jobs that may wait for a thread; beyond that an upload is refused with 503
+ * @param jobRetention         how long a finished job stays readable
+ * @param maxJobs              most jobs kept in memory (oldest finished ones are dropped first)
+ * @param retries              attempts per batch on a write conflict (duplicate key, deadlock, serialization)
+ * @param maxSharedStrings     most entries an .xlsx shared-string table may hold
+ * @param maxSharedStringChars most characters all shared strings of an .xlsx may hold together
+ * @param maxXlsxEntrySize     largest uncompressed part of an .xlsx (zip-bomb guard)
+ * @param minInflateRatio      smallest compressed/uncompressed ratio of an .xlsx part (zip-bomb guard)
+ */
+@Validated
+@ConfigurationProperties("tallytrack.import")
+public record ImportProperties(
+        @DefaultValue("50MB") @NotNull DataSize maxFileSize,
+        @DefaultValue("1000000") @Min(1) int maxRows,
+        @DefaultValue("1000") @Min(1) @Max(10000) int batchSize,
+        @DefaultValue("1MB") @NotNull DataSize asyncThreshold,
+        @DefaultValue("20") @Min(0) @Max(1000) int previewRows,
+        @DefaultValue("10000") @Min(1) int maxErrors,
+        @DefaultValue("2") @Min(1) @Max(64) int jobThreads,
+        @DefaultValue("8") @Min(0) int jobQueue,
+        @DefaultValue("1h") @NotNull Duration jobRetention,
+        @DefaultValue("100") @Min(1) int maxJobs,
+        @DefaultValue("5") @Min(1) @Max(50) int retries,
+        @DefaultValue("2000000") @Min(1) int maxSharedStrings,
+        @DefaultValue("100000000") @Min(1) long maxSharedStringChars,
+        @DefaultValue("1GB") @NotNull DataSize maxXlsxEntrySize,
+        @DefaultValue("0.01") double minInflateRatio) {
+}

@@ -1,0 +1,305 @@
+package com.tallytrack.importer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import javax.xml.parsers.ParserConfigurationException;
+
+import org.apache.poi.openxml4j.exceptions.OpenXML4JException;
+import org.apache.poi.openxml4j.exceptions.OpenXML4JRuntimeException;
+import org.apache.poi.UnsupportedFileFormatException;
+import org.apache.poi.ooxml.POIXMLException;
+import org.apache.poi.openxml4j.opc.OPCPackage;
+import org.apache.poi.openxml4j.opc.PackageAccess;
+import org.apache.poi.openxml4j.opc.PackagePart;
+import org.apache.poi.ss.usermodel.DateUtil;
+import org.apache.poi.util.XMLHelper;
+import org.apache.poi.xssf.eventusermodel.XSSFReader;
+import org.apache.poi.xssf.model.StylesTable;
+import org.apache.poi.xssf.usermodel.XSSFCellStyle;
+import org.apache.poi.xssf.usermodel.XSSFRelation;
+import org.xml.sax.Attributes;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+import org.xml.sax.XMLReader;
+import org.xml.sax.helpers.DefaultHandler;
+
+import com.tallytrack.common.ApiException;
+
+/**
+ * Reads the first sheet of an {@code .xlsx} with SAX: the sheet XML is never held in memory, only the shared
+ * strings (bounded by {@code max-shared-strings} and {@code max-shared-string-chars}) and the cell styles.
+ * Zip bombs are refused by POI's {@code ZipSecureFile} limits, set from {@link ImportProperties}.
+ */
+final class XlsxRowReader implements RowReader {
+
+    private final ImportProperties properties;
+
+    XlsxRowReader(ImportProperties properties) {
+        this.properties = properties;
+    }
+
+    @Override
+    public void read(Path file, Sink sink) throws IOException {
+        try (OPCPackage pkg = OPCPackage.open(file.toFile(), PackageAccess.READ)) {
+            XSSFReader reader = new XSSFReader(pkg);
+            List<String> strings = sharedStrings(pkg);
+            StylesTable styles = reader.getStylesTable();
+            Iterator<InputStream> sheets = reader.getSheetsData();
+            if (!sheets.hasNext()) {
+                return;
+            }
+            try (InputStream sheet = sheets.next()) {
+                parse(sheet, new SheetHandler(strings, styles, sink));
+            }
+        } catch (OpenXML4JException | IOException | UnsupportedFileFormatException | OpenXML4JRuntimeException
+                | POIXMLException e) {
+            throw rejected(e);
+        }
+    }
+
+    /** A file POI refuses: a zip bomb gets its own code, anything else is "not a readable xlsx". */
+    static RuntimeException rejected(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ApiException api) {
+                return api;
+            }
+            String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+            if (message.contains("zip bomb") || message.contains("inflate ratio")
+                    || message.contains("max entry size") || message.contains("exceeds the max")) {
+                return ApiException.badRequest("FILE_ZIP_BOMB", null);
+            }
+        }
+        return ApiException.badRequest("FILE_UNREADABLE", Map.of("format", "xlsx"), "xlsx");
+    }
+
+    private List<String> sharedStrings(OPCPackage pkg) throws IOException {
+        List<PackagePart> parts = pkg.getPartsByContentType(XSSFRelation.SHARED_STRINGS.getContentType());
+        if (parts.isEmpty()) {
+            return List.of();
+        }
+        SharedStringsHandler handler = new SharedStringsHandler(properties.maxSharedStrings(),
+                properties.maxSharedStringChars());
+        try (InputStream in = parts.get(0).getInputStream()) {
+            parse(in, handler);
+        }
+        return handler.strings;
+    }
+
+    private static void parse(InputStream in, DefaultHandler handler) throws IOException {
+        try {
+            XMLReader xml = XMLHelper.newXMLReader();
+            xml.setContentHandler(handler);
+            xml.parse(new InputSource(in));
+        } catch (SAXException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getException() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(e);
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The shared-string table, refused when it grows past the configured bounds. */
+    private static final class SharedStringsHandler extends DefaultHandler {
+
+        final List<String> strings = new ArrayList<>();
+        private final int maxCount;
+        private final long maxChars;
+        private final StringBuilder current = new StringBuilder();
+        private long chars;
+        private boolean inText;
+        private int phonetic;
+
+        SharedStringsHandler(int maxCount, long maxChars) {
+            this.maxCount = maxCount;
+            this.maxChars = maxChars;
+        }
+
+        @Override
+        public void startElement(String uri, String localName, String qName, Attributes attributes) {
+            switch (localName) {
+                case "si" -> current.setLength(0);
+                case "rPh" -> phonetic++;
+                case "t" -> inText = phonetic == 0;
+                default -> {
+                }
+            }
+        }
+
+        @Override
+        public void endElement(String uri, String localName, String qName) {
+            switch (localName) {
+                case "si" -> {
+                    if (strings.size() >= maxCount) {
+                        throw ApiException.badRequest("SHARED_STRINGS_TOO_LARGE",
+                                Map.of("max_shared_strings", maxCount), maxCount, maxChars);
+                    }
+                    strings.add(current.toString());
+                }
+                case "rPh" -> phonetic--;
+                case "t" -> inText = false;
+                default -> {
+                }
+            }
+        }
+
+        @Override
+        public void characters(char[] ch, int start, int length) {
+            if (inText) {
+                chars += length;
+                if (chars > maxChars) {
+                    throw ApiException.badRequest("SHARED_STRINGS_TOO_LARGE",
+                            Map.of("max_shared_string_chars", maxChars), maxCount, maxChars);
+                }
+                current.append(ch, start, length);
+            }
+        }
+    }
+
+    /** Turns {@code <row>/<c>} elements into cell texts. */
+    private static final class SheetHandler extends DefaultHandler {
+
+        private final List<String> strings;
+        private final StylesTable styles;
+        private final Sink sink;
+        private final Map<Integer, Boolean> dateStyles = new java.util.HashMap<>();
+        private final List<String> cells = new ArrayList<>(16);
+        private final StringBuilder value = new StringBuilder();
+        private int rowNumber;
+        private int column;
+        private String type;
+        private int style;
+        private boolean collecting;
+        private boolean inInline;
+        private int phonetic;
+
+        SheetHandler(List<String> strings, StylesTable styles, Sink sink) {
+            this.strings = strings;
+            this.styles = styles;
+            this.sink = sink;
+        }
+
+        @Override
+        public void startElement(String uri, String localName, String qName, Attributes a) {
+            switch (localName) {
+                case "dimension" -> {
+                    String ref = a.getValue("ref");
+                    if (ref != null && ref.contains(":")) {
+                        String last = ref.substring(ref.indexOf(':') + 1).replaceAll("[^0-9]", "");
+                        if (!last.isEmpty()) {
+                            sink.expect(Long.parseLong(last));
+                        }
+                    }
+                }
+                case "row" -> {
+                    String r = a.getValue("r");
+                    rowNumber = r == null ? rowNumber + 1 : Integer.parseInt(r);
+                    cells.clear();
+                    column = -1;
+                }
+                case "c" -> {
+                    String r = a.getValue("r");
+                    column = r == null ? column + 1 : columnIndex(r);
+                    type = a.getValue("t");
+                    String s = a.getValue("s");
+                    style = s == null ? -1 : Integer.parseInt(s);
+                    value.setLength(0);
+                }
+                case "v" -> {
+                    collecting = true;
+                    value.setLength(0);
+                }
+                case "is" -> inInline = true;
+                case "rPh" -> phonetic++;
+                case "t" -> collecting = inInline && phonetic == 0;
+                default -> {
+                }
+            }
+        }
+
+        @Override
+        public void endElement(String uri, String localName, String qName) {
+            switch (localName) {
+                case "v", "t" -> collecting = false;
+                case "is" -> inInline = false;
+                case "rPh" -> phonetic--;
+                case "c" -> {
+                    while (cells.size() <= column) {
+                        cells.add(null);
+                    }
+                    cells.set(column, cellText());
+                }
+                case "row" -> sink.row(rowNumber, cells);
+                default -> {
+                }
+            }
+        }
+
+        @Override
+        public void characters(char[] ch, int start, int length) {
+            if (collecting) {
+                value.append(ch, start, length);
+            }
+        }
+
+        private String cellText() {
+            String v = value.toString();
+            if (type == null || type.equals("n")) {
+                if (v.isEmpty()) {
+                    return null;
+                }
+                if (isDateStyle(style)) {
+                    try {
+                        LocalDateTime when = DateUtil.getLocalDateTime(Double.parseDouble(v));
+                        return when.toLocalDate().toString();
+                    } catch (RuntimeException e) {
+                        return v;
+                    }
+                }
+                return CellValues.plainNumber(v);
+            }
+            return switch (type) {
+                case "s" -> {
+                    int index = Integer.parseInt(v.strip());
+                    yield index >= 0 && index < strings.size() ? strings.get(index) : null;
+                }
+                case "b" -> "1".equals(v) ? "TRUE" : "FALSE";
+                case "d" -> v.length() >= 10 ? v.substring(0, 10) : v;
+                default -> v; // inlineStr, str (formula text result), e (error text)
+            };
+        }
+
+        private boolean isDateStyle(int index) {
+            if (index < 0 || styles == null) {
+                return false;
+            }
+            return dateStyles.computeIfAbsent(index, i -> {
+                XSSFCellStyle cs = i < styles.getNumCellStyles() ? styles.getStyleAt(i) : null;
+                return cs != null && DateUtil.isADateFormat(cs.getDataFormat(), cs.getDataFormatString());
+            });
+        }
+
+        private static int columnIndex(String ref) {
+            int col = 0;
+            for (int i = 0; i < ref.length(); i++) {
+                char c = ref.charAt(i);
+                if (c < 'A' || c > 'Z') {
+                    break;
+                }
+                col = col * 26 + (c - 'A' + 1);
+            }
+            return col - 1;
+        }
+    }
+}

@@ -1,0 +1,344 @@
+package com.tallytrack.importer;
+
+import static com.tallytrack.importer.ImportFixtures.HEADER;
+import static com.tallytrack.importer.ImportFixtures.cells;
+import static com.tallytrack.importer.ImportFixtures.header;
+import static com.tallytrack.importer.ImportFixtures.preview;
+import static com.tallytrack.importer.ImportFixtures.utf8;
+import static com.tallytrack.importer.ImportFixtures.workbook;
+import static com.tallytrack.importer.ImportFixtures.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.tallytrack.common.ApiException;
+import com.tallytrack.importer.ImportReport.PreviewRow;
+import com.tallytrack.importer.ImportReport.RowError;
+import com.tallytrack.manifest.ManifestInput;
+
+/** Formats, encodings, headers, cell forms and hostile files, read without a database. */
+class ManifestFileReadingTest {
+
+    private static final String ROW = "2024-05-01,SF1001,PKG-1,30,20,15,2.5,G01,C001,T01";
+
+    @TempDir
+    Path dir;
+
+    private static ManifestInput first(ImportRun run) {
+        return run.preview().get(0).data();
+    }
+
+    @Test
+    void readsUtf8CsvWithAndWithoutBom() throws IOException {
+        for (boolean bom : new boolean[] {true, false}) {
+            Path f = write(dir, "m" + bom + ".csv", ImportFixtures.csv(StandardCharsets.UTF_8, bom, HEADER,
+                    "2024-05-01,SF100001,PKG-1,30,20,15,2.5,货物一,客户甲,T01"));
+            ImportRun run = preview(f, ImportFormat.CSV);
+            assertThat(run.encoding()).isEqualTo("UTF-8");
+            assertThat(run.statistics().validRows()).isEqualTo(1);
+            assertThat(first(run).customerCode()).isEqualTo("客户甲");
+            assertThat(first(run).goodsCode()).isEqualTo("货物一");
+        }
+    }
+
+    @Test
+    void detectsGb18030CsvAsExcelWritesItOnChineseWindows() throws IOException {
+        Path f = write(dir, "gbk.csv", ImportFixtures.csv(java.nio.charset.Charset.forName("GBK"), false, HEADER,
+                "2024-05-01,SF100001,PKG-1,30,20,15,2.5,货物一,客户甲,运输乙"));
+        ImportRun run = preview(f, ImportFormat.CSV);
+        assertThat(run.encoding()).isEqualTo("GB18030");
+        assertThat(run.statistics().validRows()).isEqualTo(1);
+        assertThat(first(run).customerCode()).isEqualTo("客户甲");
+        assertThat(first(run).transportCode()).isEqualTo("运输乙");
+    }
+
+    @Test
+    void acceptsTheChineseHeaderInAnyOrderAndTheEnglishNames() throws IOException {
+        Path shuffled = write(dir, "a.csv", utf8("运输代码,客户代码,货物代码,重量,高度,宽度,长度,集包单号,快递单号,理货日期",
+                "T01,C001,G01,2.5,15,20,30,PKG-1,SF100001,2024-05-01"));
+        Path english = write(dir, "b.csv", utf8(
+                "tracking_number,manifest_date,customer_code,transport_code,goods_code,package_number,special_fee",
+                "sf100001,2024-05-01,C001,T01,G01,pkg-1,12.50"));
+        ManifestInput a = first(preview(shuffled, ImportFormat.CSV));
+        ManifestInput b = first(preview(english, ImportFormat.CSV));
+        assertThat(a).isEqualTo(new ManifestInput("SF100001", LocalDate.of(2024, 5, 1), "T01", "C001", "G01", "PKG-1",
+                new BigDecimal("2.5"), new BigDecimal("30"), new BigDecimal("20"), new BigDecimal("15"), null));
+        assertThat(b.trackingNumber()).isEqualTo("SF100001");
+        assertThat(b.packageNumber()).isEqualTo("PKG-1");
+        assertThat(b.specialFee()).isEqualByComparingTo("12.5");
+    }
+
+    @Test
+    void refusesUnknownAndMissingColumnsNamingThem() {
+        Path f = write(dir, "bad.csv", utf8("理货日期,快递单号,货物代码,备注", "2024-05-01,SF100001,G01,x"));
+        assertThatThrownBy(() -> preview(f, ImportFormat.CSV))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.code()).isEqualTo("INVALID_COLUMNS");
+                    assertThat(e.details().toString()).contains("客户代码 (customer_code)", "运输代码 (transport_code)",
+                            "备注");
+                });
+    }
+
+    @Test
+    void readsEveryDateForm() throws IOException {
+        Path f = write(dir, "dates.csv", utf8(HEADER,
+                "2024-05-01,SF100001,,,,,,G01,C001,T01",
+                "2024/5/2,SF100002,,,,,,G01,C001,T01",
+                "20240503,SF100003,,,,,,G01,C001,T01",
+                "2024-02-30,SF100004,,,,,,G01,C001,T01",
+                "May 5,SF100005,,,,,,G01,C001,T01"));
+        ImportRun run = preview(f, ImportFormat.CSV);
+        assertThat(run.preview()).extracting(p -> p.data().manifestDate()).containsExactly(LocalDate.of(2024, 5, 1),
+                LocalDate.of(2024, 5, 2), LocalDate.of(2024, 5, 3), null, null);
+        assertThat(run.errors()).extracting(RowError::row, RowError::field, RowError::code)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(5, "manifest_date", "INVALID_DATE"),
+                        org.assertj.core.groups.Tuple.tuple(6, "manifest_date", "INVALID_DATE"));
+    }
+
+    @Test
+    void toleratesSpacesInNumbersAndReportsWhatIsNoNumber() throws IOException {
+        Path f = write(dir, "n.csv", utf8(HEADER,
+                "2024-05-01,SF100001,, 30 ,2 0, 15\u00A0,\" 2.5 \",G01,C001,T01",
+                "2024-05-01,SF100002,,abc,,,1.2.3,G01,C001,T01"));
+        ImportRun run = preview(f, ImportFormat.CSV);
+        ManifestInput ok = run.preview().get(0).data();
+        assertThat(ok.length()).isEqualByComparingTo("30");
+        assertThat(ok.width()).isEqualByComparingTo("20");
+        assertThat(ok.height()).isEqualByComparingTo("15");
+        assertThat(ok.weight()).isEqualByComparingTo("2.5");
+        assertThat(run.errors()).extracting(RowError::row, RowError::field, RowError::code)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(3, "length", "INVALID_NUMBER"),
+                        org.assertj.core.groups.Tuple.tuple(3, "weight", "INVALID_NUMBER"));
+    }
+
+    @Test
+    void reportsEveryRuleViolationWithTheSpreadsheetRowNumber() throws IOException {
+        Path f = write(dir, "v.csv", utf8(HEADER,
+                ROW,
+                "",
+                "2024-05-01,AB1,PKG 1,-1,20,15,2.5,,C001,T01",
+                ",SF100003,,,,,1.2345,G01,C001,TTTTTTTTTTTTTTTTTTTTTTTTT"));
+        ImportRun run = preview(f, ImportFormat.CSV);
+        assertThat(run.statistics().totalRows()).isEqualTo(3);
+        assertThat(run.statistics().invalidRows()).isEqualTo(2);
+        assertThat(run.errors()).extracting(RowError::row, RowError::field, RowError::code).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(4, "tracking_number", "TRACKING_TOO_SHORT"),
+                org.assertj.core.groups.Tuple.tuple(4, "goods_code", "REQUIRED"),
+                org.assertj.core.groups.Tuple.tuple(4, "package_number", "PACKAGE_INVALID_CHARACTERS"),
+                org.assertj.core.groups.Tuple.tuple(4, "length", "OUT_OF_RANGE"),
+                org.assertj.core.groups.Tuple.tuple(5, "manifest_date", "REQUIRED"),
+                org.assertj.core.groups.Tuple.tuple(5, "transport_code", "CODE_TOO_LONG"),
+                org.assertj.core.groups.Tuple.tuple(5, "weight", "TOO_MANY_DECIMALS"));
+        assertThat(run.errors()).allSatisfy(e -> assertThat(e.message()).isNotBlank().doesNotStartWith("manifest."));
+        assertThat(run.preview()).extracting(PreviewRow::row, PreviewRow::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(2, "valid"), org.assertj.core.groups.Tuple.tuple(4, "invalid"),
+                org.assertj.core.groups.Tuple.tuple(5, "invalid"));
+    }
+
+    @Test
+    void keepsTheFirstOccurrenceOfATrackingNumberAndReportsLaterOnesAsDuplicates() throws IOException {
+        Path f = write(dir, "d.csv", utf8(HEADER,
+                "2024-05-01,SF100001,PKG-1,,,,,G01,C001,T01",
+                "2024-05-02,sf100001 ,PKG-2,,,,,G01,C001,T01",
+                "2024-05-03,SF100002,,,,,,G01,C001,T01"));
+        ImportRun run = preview(f, ImportFormat.CSV);
+        assertThat(run.statistics().validRows()).isEqualTo(2);
+        assertThat(run.statistics().duplicateRows()).isEqualTo(1);
+        assertThat(run.errors()).singleElement().satisfies(e -> {
+            assertThat(e.row()).isEqualTo(3);
+            assertThat(e.code()).isEqualTo("DUPLICATE_IN_FILE");
+            assertThat(e.message()).contains("SF100001", "2");
+        });
+        assertThat(run.preview().get(1).status()).isEqualTo("duplicate");
+    }
+
+    @Test
+    void explainsATrackingNumberExcelSavedInExponentForm() throws IOException {
+        Path f = write(dir, "e.csv", utf8(HEADER, "2024-05-01,1.23457E+11,,,,,,G01,C001,T01"));
+        ImportRun run = preview(f, ImportFormat.CSV);
+        assertThat(run.errors()).singleElement().satisfies(e -> {
+            assertThat(e.field()).isEqualTo("tracking_number");
+            assertThat(e.code()).isEqualTo("TRACKING_NUMBER_AS_EXPONENT");
+            assertThat(e.message()).contains("1.23457E+11", "text");
+        });
+    }
+
+    @Test
+    void keepsFormulaLikeTextAsText() throws IOException {
+        Path f = write(dir, "f.csv", utf8(HEADER,
+                "2024-05-01,SF100001,-PKG1,,,,,=1+1,@SUM(A1),+T01",
+                "2024-05-01,SF100002,,,,,,'=HYPERLINK(x),-C2,T01"));
+        ImportRun run = preview(f, ImportFormat.CSV);
+        assertThat(run.statistics().validRows()).isEqualTo(2);
+        ManifestInput a = run.preview().get(0).data();
+        assertThat(a.goodsCode()).isEqualTo("=1+1");
+        assertThat(a.customerCode()).isEqualTo("@SUM(A1)");
+        assertThat(a.transportCode()).isEqualTo("+T01");
+        assertThat(a.packageNumber()).isEqualTo("-PKG1");
+        ManifestInput b = run.preview().get(1).data();
+        assertThat(b.goodsCode()).as("the apostrophe an export adds is dropped").isEqualTo("=HYPERLINK(x)");
+        assertThat(b.customerCode()).isEqualTo("-C2");
+    }
+
+    @Test
+    void readsXlsxWithNumericTrackingNumbersAndRealDateCells() throws IOException {
+        Path f = write(dir, "m.xlsx", workbook(true, List.of(
+                header(),
+                cells(LocalDate.of(2024, 5, 1), 123456789012345d, "PKG-1", 30, 20.5, 15, 2.5, "G01", "C001", "T01"),
+                cells("2024/05/02", "SF100002", null, null, null, null, 1e2, "G01", "C001", "T01"),
+                cells(),
+                cells(20240503, 98765432109d, null, null, null, null, null, "G01", "C001", "T01"))));
+        ImportRun run = preview(f, ImportFormat.XLSX);
+        assertThat(run.errors()).isEmpty();
+        assertThat(run.preview()).extracting(PreviewRow::row).containsExactly(2, 3, 5);
+        ManifestInput a = run.preview().get(0).data();
+        assertThat(a.trackingNumber()).isEqualTo("123456789012345");
+        assertThat(a.manifestDate()).isEqualTo(LocalDate.of(2024, 5, 1));
+        assertThat(a.width()).isEqualByComparingTo("20.5");
+        assertThat(run.preview().get(1).data().weight()).isEqualByComparingTo("100");
+        assertThat(run.preview().get(1).data().manifestDate()).isEqualTo(LocalDate.of(2024, 5, 2));
+        assertThat(run.preview().get(2).data().trackingNumber()).isEqualTo("98765432109");
+        assertThat(run.preview().get(2).data().manifestDate()).isEqualTo(LocalDate.of(2024, 5, 3));
+    }
+
+    @Test
+    void readsXlsWithPoiHssf() throws IOException {
+        Path f = write(dir, "m.xls", workbook(false, List.of(
+                header(),
+                cells(LocalDate.of(2024, 5, 1), 123456789012d, "PKG-1", 30, 20, 15, 2.5, "G01", "客户甲", "T01"))));
+        ImportRun run = preview(f, ImportFormat.XLS);
+        assertThat(run.errors()).isEmpty();
+        ManifestInput a = first(run);
+        assertThat(a.trackingNumber()).isEqualTo("123456789012");
+        assertThat(a.manifestDate()).isEqualTo(LocalDate.of(2024, 5, 1));
+        assertThat(a.customerCode()).isEqualTo("客户甲");
+    }
+
+    @Test
+    void checksTheContentNotJustTheExtension() {
+        byte[] xlsx = workbook(true, List.of(header()));
+        byte[] xls = workbook(false, List.of(header()));
+        byte[] csv = utf8(HEADER, ROW);
+        assertThat(ImportFormat.XLSX.matches(xlsx, xlsx.length)).isTrue();
+        assertThat(ImportFormat.XLSX.matches(csv, csv.length)).isFalse();
+        assertThat(ImportFormat.XLS.matches(xls, 64)).isTrue();
+        assertThat(ImportFormat.XLS.matches(xlsx, 64)).isFalse();
+        assertThat(ImportFormat.CSV.matches(csv, csv.length)).isTrue();
+        assertThat(ImportFormat.CSV.matches(xlsx, 64)).isFalse();
+        byte[] binary = {1, 2, 0, 4, 5, 6, 7, 8};
+        assertThat(ImportFormat.CSV.matches(binary, binary.length)).isFalse();
+        assertThat(ImportFormat.byName("a.CSV")).isEqualTo(ImportFormat.CSV);
+        assertThat(ImportFormat.byName("a.txt")).isNull();
+        assertThat(ImportFormat.byName("a.xlsm")).isNull();
+    }
+
+    @Test
+    void refusesAZipThatIsNoWorkbook() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry("hello.txt"));
+            zip.write("hi".getBytes(StandardCharsets.UTF_8));
+        }
+        Path f = write(dir, "fake.xlsx", bytes.toByteArray());
+        assertThatThrownBy(() -> preview(f, ImportFormat.XLSX))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("FILE_UNREADABLE"));
+    }
+
+    @Test
+    void refusesAZipBomb() throws IOException {
+        // a real workbook whose sheet XML is padded with 20 MB of blanks: compresses about 1000:1
+        byte[] bomb = padSheet(workbook(true, List.of(header(), cells("2024-05-01", "SF100001", null, null, null,
+                null, null, "G01", "C001", "T01"))), 20 << 20);
+        Path f = write(dir, "bomb.xlsx", bomb);
+        assertThat(Files.size(f)).isLessThan(1 << 20);
+        assertThatThrownBy(() -> preview(f, ImportFormat.XLSX))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("FILE_ZIP_BOMB"));
+    }
+
+    @Test
+    void refusesAnOversizedSharedStringTable() {
+        List<List<Object>> rows = new java.util.ArrayList<>();
+        rows.add(header());
+        for (int i = 0; i < 50; i++) {
+            rows.add(cells("2024-05-01", "SF1000" + (10 + i), null, null, null, null, null, "G" + i, "C001", "T01"));
+        }
+        Path f = write(dir, "strings.xlsx", workbook(true, rows));
+        assertThatThrownBy(() -> preview(f, ImportFormat.XLSX, ImportFixtures.properties(1000, 40, 1_000_000)))
+                .isInstanceOfSatisfying(ApiException.class,
+                        e -> assertThat(e.code()).isEqualTo("SHARED_STRINGS_TOO_LARGE"));
+        assertThatThrownBy(() -> preview(f, ImportFormat.XLSX, ImportFixtures.properties(1000, 1000, 200)))
+                .isInstanceOfSatisfying(ApiException.class,
+                        e -> assertThat(e.code()).isEqualTo("SHARED_STRINGS_TOO_LARGE"));
+    }
+
+    @Test
+    void refusesMoreRowsThanTheCap() {
+        Path f = write(dir, "many.csv", utf8(HEADER, ROW, ROW.replace("SF1001", "SF1002"),
+                ROW.replace("SF1001", "SF1003")));
+        assertThatThrownBy(() -> preview(f, ImportFormat.CSV, ImportFixtures.properties(2, 1000, 1000)))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.code()).isEqualTo("TOO_MANY_ROWS");
+                    assertThat(e.args()).containsExactly(2);
+                });
+        Path x = write(dir, "many.xlsx", workbook(true, List.of(header(), cells("2024-05-01"), cells("2024-05-01"),
+                cells("2024-05-01"))));
+        assertThatThrownBy(() -> preview(x, ImportFormat.XLSX, ImportFixtures.properties(2, 1000, 1000)))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("TOO_MANY_ROWS"));
+    }
+
+    @Test
+    void refusesAFileWithoutHeader() {
+        Path f = write(dir, "empty.csv", utf8("", " , "));
+        assertThatThrownBy(() -> preview(f, ImportFormat.CSV))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("EMPTY_FILE"));
+    }
+
+    @Test
+    void readsTabAndSemicolonSeparatedText() throws IOException {
+        Path tab = write(dir, "t.csv", utf8(HEADER.replace(',', '\t'), ROW.replace(',', '\t')));
+        Path semi = write(dir, "s.csv", utf8(HEADER.replace(',', ';'), ROW.replace(',', ';')));
+        assertThat(preview(tab, ImportFormat.CSV).statistics().validRows()).isEqualTo(1);
+        assertThat(preview(semi, ImportFormat.CSV).statistics().validRows()).isEqualTo(1);
+    }
+
+    /** Rewrites the workbook zip with {@code padding} blanks inside the first sheet's XML. */
+    static byte[] padSheet(byte[] xlsx, int padding) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(xlsx));
+                ZipOutputStream zip = new ZipOutputStream(out)) {
+            ZipEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                byte[] content = in.readAllBytes();
+                zip.putNextEntry(new ZipEntry(e.getName()));
+                if (e.getName().equals("xl/worksheets/sheet1.xml")) {
+                    String xml = new String(content, StandardCharsets.UTF_8);
+                    int at = xml.indexOf("<sheetData");
+                    zip.write(xml.substring(0, at).getBytes(StandardCharsets.UTF_8));
+                    byte[] blanks = new byte[1 << 16];
+                    java.util.Arrays.fill(blanks, (byte) ' ');
+                    for (int i = 0; i < padding; i += blanks.length) {
+                        zip.write(blanks);
+                    }
+                    zip.write(xml.substring(at).getBytes(StandardCharsets.UTF_8));
+                } else {
+                    zip.write(content);
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+}
