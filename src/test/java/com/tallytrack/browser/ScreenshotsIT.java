@@ -7,6 +7,8 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +21,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
+
+import com.tallytrack.manifest.ManifestInput;
 
 /**
  * Screenshots of the main screens, taken with the same browser setup as the tests. They always go to
@@ -69,12 +73,21 @@ class ScreenshotsIT extends BrowserTestBase {
         }
     }
 
+    private void sample(String trackingNumber, String packageNumber, String customer, String goods, String weight) {
+        manifests.create(new ManifestInput(trackingNumber, LocalDate.of(2026, 11, 21), "T01", customer, goods,
+                packageNumber, new BigDecimal(weight).setScale(3, java.math.RoundingMode.HALF_UP), null, null, null,
+                null));
+    }
+
     @Test
     void mainScreens() throws IOException {
+        // The screenshot rows have their own date, so the list can show just them (other test classes share the database).
         String number = uniqueNumber("SF");
-        createManifest(number, "PKG-20261120-07", "C001");
-        for (int i = 0; i < 6; i++) {
-            createManifest(uniqueNumber("YT"), i % 2 == 0 ? "PKG-20261120-0" + i : null, "C00" + (i % 3 + 1));
+        sample(number, "PKG-20261121-07", "C001", "GD01", "2.350");
+        String[] prefixes = {"YT", "ZT", "JD", "YD", "ST", "EMS"};
+        for (int i = 0; i < prefixes.length; i++) {
+            sample(uniqueNumber(prefixes[i]), i % 2 == 0 ? "PKG-20261121-0" + (i + 1) : null, "C00" + (i % 3 + 1),
+                    "GD0" + (i % 4 + 1), (i + 1) * 0.7 + "");
         }
 
         driver.manage().window().setSize(new Dimension(1100, 900));
@@ -98,7 +111,9 @@ class ScreenshotsIT extends BrowserTestBase {
         shoot("admin-login");
 
         signIn();
-        visible(By.cssSelector("#m-table tbody tr[data-id]"));
+        js("document.getElementById('f-from').value = '2026-11-21'; document.getElementById('f-to').value = '2026-11-21';");
+        driver.findElement(By.id("m-search")).click();
+        awaitManifestList();
         shoot("admin-manifests");
 
         driver.findElement(By.cssSelector("#m-table tbody tr[data-number='" + number + "'] button.edit")).click();
