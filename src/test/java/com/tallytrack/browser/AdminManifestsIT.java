@@ -132,6 +132,31 @@ class AdminManifestsIT extends BrowserTestBase {
     }
 
     @Test
+    void anActiveSessionIsRenewedNearItsEnd() {
+        signIn();
+        // Pretend only a minute of the token's life is left.
+        js("sessionStorage.setItem('tt.expires', String(Date.now() + 60000));");
+
+        driver.findElement(By.id("m-search")).click();
+        awaitManifestList();
+
+        waitUpTo(10).until(d -> ((Number) js("return Number(sessionStorage.getItem('tt.expires')) - Date.now();"))
+                .longValue() > 10 * 60_000);
+        assertThat(driver.findElement(By.id("app")).isDisplayed()).isTrue();
+    }
+
+    @Test
+    void anIdleTabWhoseTokenRanOutReturnsToSignInByItself() {
+        signIn();
+
+        js("sessionStorage.setItem('tt.expires', String(Date.now() - 1000));");
+
+        WebElement notice = visible(By.cssSelector("#login-notice .alert"));
+        assertThat(notice.getText()).contains("登录已过期");
+        assertThat(js("return sessionStorage.getItem('tt.token');")).isNull();
+    }
+
+    @Test
     void searchFiltersTheListByNumberAndCustomer() {
         String customer = "CS" + uniqueNumber("").substring(0, 8);
         String a = uniqueNumber("SRA");
