@@ -8,20 +8,28 @@ let page = 1;
 let rows = [];
 let pagination = null;
 
+let loadSequence = 0;
+
 async function load() {
+    const mine = ++loadSequence; // only the latest request's answer is shown
+    const table = document.getElementById('a-table');
     show('a-message', null, null);
+    table.setAttribute('aria-busy', 'true');
     try {
         const json = await api('/audit', { params: {
             page, limit: LIMIT,
             username: document.getElementById('a-username').value.trim(),
             action: document.getElementById('a-action').value.trim()
         } });
+        if (mine !== loadSequence) return;
         const d = payload(json);
         rows = Array.isArray(d) ? d : (d?.items ?? d?.entries ?? []);
         pagination = json.pagination ?? d?.pagination ?? null;
         render();
     } catch (error) {
-        if (error.status !== 401) show('a-message', 'error', errorText(error));
+        if (mine === loadSequence && error.status !== 401) show('a-message', 'error', errorText(error));
+    } finally {
+        if (mine === loadSequence) table.removeAttribute('aria-busy');
     }
 }
 

@@ -29,9 +29,11 @@ class AdminAuditUsersIT extends BrowserTestBase {
         visible(By.id("a-username")).sendKeys(ADMIN_USER);
         driver.findElement(By.cssSelector("#a-filters button[type=submit]")).click();
 
-        By entry = By.xpath("//table[@id='a-table']//td[contains(text(),'" + number + "')]");
-        WebElement target = waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(entry));
-        assertThat(target.findElement(By.xpath("..")).getText()).contains(ADMIN_USER);
+        By entryRow = By.xpath("//table[@id='a-table']//td[contains(text(),'" + number + "')]/..");
+        waitUpTo(10).until(d -> d.findElement(By.id("a-table")).getAttribute("aria-busy") == null
+                && !d.findElements(entryRow).isEmpty());
+        String row = waitUpTo(10).until(d -> d.findElement(entryRow).getText());
+        assertThat(row).contains(ADMIN_USER).contains("新建理货单");
     }
 
     @Test
