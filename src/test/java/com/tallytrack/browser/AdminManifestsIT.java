@@ -11,6 +11,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 import com.tallytrack.manifest.Manifest;
 import com.tallytrack.manifest.ManifestInput;
@@ -179,6 +180,30 @@ class AdminManifestsIT extends BrowserTestBase {
         driver.findElement(By.cssSelector("#m-table th button[data-sort='tracking_number']")).click();
         waitUpTo(10).until(d -> d.findElements(By.cssSelector("#m-table tbody tr[data-id]")).size() == 2
                 && a.equals(d.findElements(By.cssSelector("#m-table tbody tr[data-id]")).get(0).getAttribute("data-number")));
+    }
+
+    @Test
+    void pagingWalksThroughTheResults() {
+        String customer = "PG" + uniqueNumber("").substring(0, 8);
+        for (int i = 0; i < 12; i++) {
+            createManifest(uniqueNumber("PG"), null, customer);
+        }
+        signIn();
+        new Select(driver.findElement(By.id("f-limit"))).selectByValue("10");
+        awaitManifestList();
+        driver.findElement(By.id("f-customer")).sendKeys(customer);
+        driver.findElement(By.id("m-search")).click();
+        awaitManifestList();
+
+        waitUpTo(10).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#m-table tbody tr[data-id]"), 10));
+        assertThat(driver.findElement(By.id("m-page-info")).getText()).isEqualTo("第 1 / 2 页，共 12 条");
+        assertThat(driver.findElement(By.id("m-prev")).isEnabled()).isFalse();
+
+        driver.findElement(By.id("m-next")).click();
+
+        waitUpTo(10).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#m-table tbody tr[data-id]"), 2));
+        assertThat(driver.findElement(By.id("m-page-info")).getText()).isEqualTo("第 2 / 2 页，共 12 条");
+        assertThat(driver.findElement(By.id("m-next")).isEnabled()).isFalse();
     }
 
     @Test
