@@ -158,36 +158,10 @@ class ManifestRepository {
     }
 
     PageResultRows search(ManifestSearch s) {
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         MapSqlParameterSource p = new MapSqlParameterSource();
-        if (s.q() != null && !s.q().isBlank()) {
-            where.append(" AND (tracking_number LIKE :q ESCAPE '\\' OR package_number LIKE :q ESCAPE '\\')");
-            p.addValue("q", "%" + likeEscape(s.q().strip().toUpperCase(Locale.ROOT)) + "%");
-        }
-        if (s.customerCode() != null && !s.customerCode().isBlank()) {
-            where.append(" AND customer_code = :customer");
-            p.addValue("customer", s.customerCode().strip());
-        }
-        if (s.transportCode() != null && !s.transportCode().isBlank()) {
-            where.append(" AND transport_code = :transport");
-            p.addValue("transport", s.transportCode().strip());
-        }
-        if (s.packageNumber() != null && !s.packageNumber().isBlank()) {
-            where.append(" AND package_number = :package");
-            p.addValue("package", TrackingNumbers.cleanPackage(s.packageNumber()));
-        }
-        if (s.dateFrom() != null) {
-            where.append(" AND manifest_date >= :from");
-            p.addValue("from", s.dateFrom());
-        }
-        if (s.dateTo() != null) {
-            where.append(" AND manifest_date <= :to");
-            p.addValue("to", s.dateTo());
-        }
+        String where = whereClause(s, p);
         Long total = named.queryForObject("SELECT COUNT(*) FROM cargo_manifest" + where, p, Long.class);
-        // sortBy is checked against ManifestSearch.SORTABLE by the service, so it is safe to splice in.
-        String order = " ORDER BY " + s.sortBy() + (s.ascending() ? " ASC" : " DESC") + ", id"
-                + (s.ascending() ? " ASC" : " DESC");
+        String order = orderBy(s);
         p.addValue("limit", s.limit()).addValue("offset", (long) (s.page() - 1) * s.limit());
         List<Manifest> rows = named.query("SELECT " + COLUMNS + " FROM cargo_manifest" + where + order
                 + " LIMIT :limit OFFSET :offset", p, ROW);
@@ -204,9 +178,8 @@ class ManifestRepository {
      */
     void forEachMatching(ManifestSearch s, java.util.function.Consumer<Manifest> sink) {
         MapSqlParameterSource p = new MapSqlParameterSource();
-        String where = exportWhere(s, p);
-        String order = " ORDER BY " + s.sortBy() + (s.ascending() ? " ASC" : " DESC") + ", id"
-                + (s.ascending() ? " ASC" : " DESC");
+        String where = whereClause(s, p);
+        String order = orderBy(s);
         org.springframework.jdbc.core.JdbcTemplate streaming =
                 new org.springframework.jdbc.core.JdbcTemplate(named.getJdbcTemplate().getDataSource());
         streaming.setFetchSize(EXPORT_FETCH_SIZE);
@@ -218,7 +191,14 @@ class ManifestRepository {
 
     // The same filters as search(); kept as a copy so this file's existing code stays untouched while another
     // change hardens it. TODO(lead): let search() use this too.
-    private static String exportWhere(ManifestSearch s, MapSqlParameterSource p) {
+    /** sortBy is checked against ManifestSearch.SORTABLE by the service, so it is safe to splice in. */
+    private static String orderBy(ManifestSearch s) {
+        String direction = s.ascending() ? " ASC" : " DESC";
+        return " ORDER BY " + s.sortBy() + direction + ", id" + direction;
+    }
+
+    /** The WHERE clause of a search, shared by the paged search and the streamed export. */
+    private static String whereClause(ManifestSearch s, MapSqlParameterSource p) {
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         if (s.q() != null && !s.q().isBlank()) {
             where.append(" AND (tracking_number LIKE :q ESCAPE '\\' OR package_number LIKE :q ESCAPE '\\')");
