@@ -11,9 +11,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import com.tallytrack.manifest.Manifest;
 
@@ -69,6 +73,40 @@ class RedisWakeupTest {
                     .isLessThan(Duration.ofMillis(1000));
         } finally {
             SyncNodes.close(r1, r2);
+            redis.stop();
+        }
+    }
+
+    /** Spring may stop and start the sync component again; the channel must still announce after that. */
+    @Test
+    void aStoppedAndRestartedChannelStillAnnouncesCommits() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        RedisServer redis = new RedisServer(port);
+        redis.start();
+        LettuceConnectionFactory connections = new LettuceConnectionFactory(
+                new RedisStandaloneConfiguration("127.0.0.1", port),
+                LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(2)).build());
+        RedisWakeup writer = new RedisWakeup(connections, "restarted");
+        RedisWakeup other = new RedisWakeup(connections, "other");
+        try {
+            connections.afterPropertiesSet();
+            connections.start();
+            AtomicInteger woken = new AtomicInteger();
+            other.start(woken::incrementAndGet);
+            writer.start(() -> { });
+            writer.stop();
+            writer.start(() -> { });
+            await(Duration.ofSeconds(20), () -> other.listening() && writer.listening());
+            int before = woken.get();
+            writer.announce();
+            await(Duration.ofSeconds(20), () -> woken.get() > before);
+        } finally {
+            writer.stop();
+            other.stop();
+            connections.destroy();
             redis.stop();
         }
     }
