@@ -107,16 +107,18 @@ final class ChangeLogTailer {
             lastPrune = clock.instant();
             if (resume) {
                 lastHeartbeat = Instant.EPOCH; // the catch-up checks the pruned horizon, then records the heartbeat
-                try {
-                    catchUp();
-                } catch (RuntimeException e) {
-                    // counted and logged by catchUp; the tailer thread retries with backoff
-                }
             } else {
                 heartbeat();
             }
         } finally {
             applyLock.unlock();
+        }
+        if (resume) {
+            try {
+                catchUp();
+            } catch (RuntimeException e) {
+                // counted and logged by catchUp; the tailer thread retries with backoff
+            }
         }
         running = true;
         Thread t = new Thread(this::loop, "sync-tailer");
@@ -185,9 +187,12 @@ final class ChangeLogTailer {
         }
     }
 
-    /** Applies everything committed so far (tailer thread); returns the number of entries applied. */
+    /**
+     * Applies everything committed so far (tailer thread, admin actions); returns the number of entries applied.
+     * The connection is taken before the apply lock (see {@link ChangeLog#withConnection}).
+     */
     int catchUp() {
-        return catchUp(true);
+        return changeLog.withConnection(() -> catchUp(true));
     }
 
     /**
