@@ -101,31 +101,45 @@ public class CarrierService {
         }
         long started = System.nanoTime();
         client.query(query, () -> guard.tryAcquire(key.number())).whenComplete((result, error) -> {
-            Instant now = clock.instant();
-            Outcome outcome;
-            if (error == null) {
-                metrics.call(client.provider(), "success", System.nanoTime() - started);
-                CachedAnswer answer = new CachedAnswer(result, null, null, now,
-                        now.plus(result.isFinal() ? cacheConfig.finalTtl() : cacheConfig.inTransitTtl()));
+            // whatever happens while handling the answer, the flight must end: a flight left in the map would be
+            // joined by every later query of this number, each waiting out the overall timeout, until a restart
+            Outcome outcome = Outcome.failed(new CarrierException(CarrierErrorCode.CARRIER_UNAVAILABLE, false,
+                    "the carrier's answer could not be handled"));
+            try {
+                outcome = settle(key, result, error, started);
+            } catch (RuntimeException | Error e) {
+                log.warn("carrier answer for {} could not be handled", key.number(), e);
+            } finally {
+                complete(key, flight, outcome);
+            }
+        });
+    }
+
+    private Outcome settle(Key key, CarrierResult result, Throwable error, long started) {
+        Instant now = clock.instant();
+        Outcome outcome;
+        if (error == null) {
+            metrics.call(client.provider(), "success", System.nanoTime() - started);
+            CachedAnswer answer = new CachedAnswer(result, null, null, now,
+                    now.plus(result.isFinal() ? cacheConfig.finalTtl() : cacheConfig.inTransitTtl()));
+            cache.put(key.number(), key.company(), answer);
+            outcome = new Outcome(answer, false, null);
+        } else {
+            CarrierException failure = toCarrierException(error);
+            metrics.call(client.provider(), failure.code().name().toLowerCase(java.util.Locale.ROOT),
+                    System.nanoTime() - started);
+            if (failure.code() == CarrierErrorCode.NOT_FOUND) {
+                // "no record yet" is covered by the 30-minute rule too: asking again sooner is wasted budget
+                CachedAnswer answer = new CachedAnswer(null, failure.code(), failure.messageKey(), now,
+                        now.plus(cacheConfig.inTransitTtl()));
                 cache.put(key.number(), key.company(), answer);
                 outcome = new Outcome(answer, false, null);
             } else {
-                CarrierException failure = toCarrierException(error);
-                metrics.call(client.provider(), failure.code().name().toLowerCase(java.util.Locale.ROOT),
-                        System.nanoTime() - started);
-                if (failure.code() == CarrierErrorCode.NOT_FOUND) {
-                    // "no record yet" is covered by the 30-minute rule too: asking again sooner is wasted budget
-                    CachedAnswer answer = new CachedAnswer(null, failure.code(), failure.messageKey(), now,
-                            now.plus(cacheConfig.inTransitTtl()));
-                    cache.put(key.number(), key.company(), answer);
-                    outcome = new Outcome(answer, false, null);
-                } else {
-                    log.info("carrier query failed: {}", failure.getMessage());
-                    outcome = Outcome.failed(failure);
-                }
+                log.info("carrier query failed: {}", failure.getMessage());
+                outcome = Outcome.failed(failure);
             }
-            complete(key, flight, outcome);
-        });
+        }
+        return outcome;
     }
 
     /**

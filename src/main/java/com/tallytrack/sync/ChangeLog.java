@@ -30,6 +30,7 @@ final class ChangeLog {
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
+    private final TransactionTemplate bound;
     private final boolean postgres;
 
     ChangeLog(JdbcClient jdbc, PlatformTransactionManager transactionManager, DataSource dataSource) {
@@ -37,6 +38,8 @@ final class ChangeLog {
         // Own transactions, committed before the call returns, even when the caller is inside one.
         this.transactions = new TransactionTemplate(transactionManager);
         this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.bound = new TransactionTemplate(transactionManager);
+        this.bound.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
         this.postgres = isPostgres(dataSource);
     }
 
@@ -52,6 +55,17 @@ final class ChangeLog {
 
     boolean postgres() {
         return postgres;
+    }
+
+    /**
+     * Runs {@code work} with one pooled connection bound to this thread, taken before the work starts (and joined
+     * when the caller already has one). The tailer catches up this way: it must never wait for the pool while it
+     * holds its apply lock, because writers that just committed wait for that lock while they still hold their
+     * connections; with as many writers as the pool has connections, that wait would last the pool's timeout.
+     * Read committed: every read sees what was committed before it.
+     */
+    <T> T withConnection(java.util.function.Supplier<T> work) {
+        return bound.execute(tx -> work.get());
     }
 
     /** Entries after {@code seq}, oldest first. */

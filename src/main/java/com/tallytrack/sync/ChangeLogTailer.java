@@ -80,26 +80,45 @@ final class ChangeLogTailer {
     }
 
     /**
-     * Positions this node at the latest sequence. Its caches are empty, so nothing before that can be stale here:
-     * the history is skipped, not replayed. Runs before the node serves queries.
+     * First start: positions this node at the latest sequence. Its caches are empty, so nothing before that can be
+     * stale here: the history is skipped, not replayed. Runs before the node serves queries.
+     *
+     * <p>Restart (the context was stopped and started again — {@code Lifecycle} stop/start, or the test framework
+     * pausing a cached context): the caches kept what they held, so the history since the stop is applied before
+     * this returns (or, if it was pruned meanwhile, everything is invalidated); skipping it would leave the manifests
+     * changed meanwhile stale in the cache.
      */
     void start() {
         start(-1);
     }
 
-    /** Starts at {@code fromSeq} (tests of a lagging node), or at the latest sequence when negative. */
+    /** Starts at {@code fromSeq} (tests of a lagging node), or as {@link #start()} when negative. */
     void start(long fromSeq) {
+        boolean resume = fromSeq < 0 && appliedSeq >= 0;
         applyLock.lock();
         try {
             startedAt = clock.instant();
             changeLog.registerLocalNode(nodeId);
-            appliedSeq = fromSeq < 0 ? changeLog.latestSeq() : fromSeq;
-            latestSeenSeq = appliedSeq;
+            if (!resume) {
+                appliedSeq = fromSeq < 0 ? changeLog.latestSeq() : fromSeq;
+            }
+            latestSeenSeq = Math.max(latestSeenSeq, appliedSeq);
             lastSuccess = clock.instant();
             lastPrune = clock.instant();
-            heartbeat();
+            if (resume) {
+                lastHeartbeat = Instant.EPOCH; // the catch-up checks the pruned horizon, then records the heartbeat
+            } else {
+                heartbeat();
+            }
         } finally {
             applyLock.unlock();
+        }
+        if (resume) {
+            try {
+                catchUp();
+            } catch (RuntimeException e) {
+                // counted and logged by catchUp; the tailer thread retries with backoff
+            }
         }
         running = true;
         Thread t = new Thread(this::loop, "sync-tailer");
@@ -168,9 +187,12 @@ final class ChangeLogTailer {
         }
     }
 
-    /** Applies everything committed so far (tailer thread); returns the number of entries applied. */
+    /**
+     * Applies everything committed so far (tailer thread, admin actions); returns the number of entries applied.
+     * The connection is taken before the apply lock (see {@link ChangeLog#withConnection}).
+     */
     int catchUp() {
-        return catchUp(true);
+        return changeLog.withConnection(() -> catchUp(true));
     }
 
     /**

@@ -31,7 +31,8 @@ final class PostgresWakeup implements WakeupChannel {
     private volatile boolean connected;
     private volatile Connection connection;
     private volatile Thread thread;
-    private final java.util.concurrent.CountDownLatch firstAttempt = new java.util.concurrent.CountDownLatch(1);
+    /** Counted down on the first connection attempt of the current start (a new one per start: restartable). */
+    private volatile java.util.concurrent.CountDownLatch firstAttempt = new java.util.concurrent.CountDownLatch(1);
 
     PostgresWakeup(String url, String username, String password, String applicationName) {
         this.url = url;
@@ -55,6 +56,8 @@ final class PostgresWakeup implements WakeupChannel {
 
     @Override
     public void start(Runnable onWake) {
+        java.util.concurrent.CountDownLatch attempted = new java.util.concurrent.CountDownLatch(1);
+        firstAttempt = attempted;
         running = true;
         Thread t = new Thread(() -> loop(onWake), "sync-pg-listen");
         t.setDaemon(true);
@@ -62,7 +65,7 @@ final class PostgresWakeup implements WakeupChannel {
         t.start();
         try {
             // listen before the node serves, so the first change after start-up already wakes it
-            firstAttempt.await(6, java.util.concurrent.TimeUnit.SECONDS);
+            attempted.await(6, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -70,7 +73,10 @@ final class PostgresWakeup implements WakeupChannel {
 
     private void loop(Runnable onWake) {
         long backoff = 100;
-        while (running) {
+        Thread me = Thread.currentThread();
+        java.util.concurrent.CountDownLatch attempted = firstAttempt;
+        // a thread that outlived its stop (stuck connecting) ends instead of running beside the next start's thread
+        while (running && thread == me) {
             try (Connection c = DriverManager.getConnection(url, connectionProperties)) {
                 connection = c;
                 try (Statement s = c.createStatement()) {
@@ -80,12 +86,12 @@ final class PostgresWakeup implements WakeupChannel {
                     log.info("sync wake-up: listening on PostgreSQL channel {}", ChangeLog.CHANNEL);
                 }
                 connected = true;
-                firstAttempt.countDown();
+                attempted.countDown();
                 backoff = 100;
                 onWake.run(); // catch up whatever was committed while we were not listening
                 PGConnection pg = c.unwrap(PGConnection.class);
                 long lastCheck = System.nanoTime();
-                while (running) {
+                while (running && thread == me) {
                     PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
                     if (notifications != null && notifications.length > 0) {
                         onWake.run();
@@ -108,14 +114,18 @@ final class PostgresWakeup implements WakeupChannel {
                     log.debug("sync wake-up: PostgreSQL LISTEN connection failed", e);
                 }
                 connected = false;
-                firstAttempt.countDown();
+                attempted.countDown();
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
             } finally {
-                connection = null;
+                if (thread == me) {
+                    connection = null;
+                }
             }
         }
-        connected = false;
+        if (thread == me) {
+            connected = false;
+        }
     }
 
     private void sleep(long millis) {
@@ -123,7 +133,9 @@ final class PostgresWakeup implements WakeupChannel {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            running = false;
+            if (thread == Thread.currentThread()) {
+                running = false; // interrupted by stop()
+            }
         }
     }
 

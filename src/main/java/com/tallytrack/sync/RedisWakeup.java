@@ -28,7 +28,8 @@ final class RedisWakeup implements WakeupChannel {
 
     private final RedisConnectionFactory connectionFactory;
     private final String nodeId;
-    private final ThreadPoolExecutor publisher;
+    /** Created by each start and shut down by stop, so the channel can be stopped and started again. */
+    private volatile ThreadPoolExecutor publisher;
     private final AtomicBoolean publishPending = new AtomicBoolean();
     private final LongAdder publishFailures = new LongAdder();
     private volatile RedisMessageListenerContainer container;
@@ -40,7 +41,10 @@ final class RedisWakeup implements WakeupChannel {
     RedisWakeup(RedisConnectionFactory connectionFactory, String nodeId) {
         this.connectionFactory = connectionFactory;
         this.nodeId = nodeId;
-        this.publisher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1), r -> {
+    }
+
+    private static ThreadPoolExecutor newPublisher() {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1), r -> {
             Thread t = new Thread(r, "sync-redis-publish");
             t.setDaemon(true);
             return t;
@@ -54,6 +58,8 @@ final class RedisWakeup implements WakeupChannel {
 
     @Override
     public void start(Runnable onWake) {
+        publishPending.set(false);
+        publisher = newPublisher();
         RedisMessageListenerContainer c = new RedisMessageListenerContainer();
         c.setConnectionFactory(connectionFactory);
         ExponentialBackOff backOff = new ExponentialBackOff(100, 2.0);
@@ -81,7 +87,7 @@ final class RedisWakeup implements WakeupChannel {
      * resubscribes by itself), so reachability is what health reports.
      */
     private void probeLoop() {
-        while (running) {
+        while (running && probe == Thread.currentThread()) {
             try (RedisConnection connection = connectionFactory.getConnection()) {
                 connection.ping();
                 if (!reachable) {
@@ -104,8 +110,9 @@ final class RedisWakeup implements WakeupChannel {
 
     @Override
     public void announce() {
-        if (publishPending.compareAndSet(false, true)) {
-            publisher.execute(() -> {
+        ThreadPoolExecutor p = publisher;
+        if (running && p != null && publishPending.compareAndSet(false, true)) {
+            p.execute(() -> {
                 publishPending.set(false);
                 try (RedisConnection connection = connectionFactory.getConnection()) {
                     connection.publish(CHANNEL.getBytes(StandardCharsets.UTF_8),
@@ -154,6 +161,9 @@ final class RedisWakeup implements WakeupChannel {
                 log.debug("stopping the Redis listener container", e);
             }
         }
-        publisher.shutdownNow();
+        ThreadPoolExecutor p = publisher;
+        if (p != null) {
+            p.shutdownNow();
+        }
     }
 }

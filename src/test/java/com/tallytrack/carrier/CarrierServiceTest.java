@@ -44,7 +44,11 @@ class CarrierServiceTest {
     }
 
     private CarrierService service(CarrierProperties.Cache config) {
-        cache = new TieredCarrierCache(config, null, clock);
+        return service(config, new TieredCarrierCache(config, null, clock));
+    }
+
+    private CarrierService service(CarrierProperties.Cache config, TieredCarrierCache withCache) {
+        cache = withCache;
         CarrierProperties properties = new CarrierProperties(CarrierProperties.Provider.SIMULATOR,
                 new CarrierProperties.Kuaidi100(null, null, null, null, Duration.ofSeconds(1), Duration.ofSeconds(1),
                         "4"),
@@ -102,6 +106,28 @@ class CarrierServiceTest {
         service.track(new CarrierQuery("PKG000002", "auto", null));
         service.track(new CarrierQuery("PKG000002", "yunda", null));
         service.track(new CarrierQuery("PKG000002", "YUNDA", null));
+        assertThat(client.calls.get()).isEqualTo(2);
+    }
+
+    /** A flight whose answer cannot be handled must still end, or every later query would join it and time out. */
+    @Test
+    void aFailureWhileHandlingTheAnswerStillEndsTheFlight() {
+        AtomicInteger puts = new AtomicInteger();
+        service(CACHE, new TieredCarrierCache(CACHE, null, clock) {
+            @Override
+            public void put(String queryNumber, String company, com.tallytrack.carrier.internal.CachedAnswer answer) {
+                if (puts.getAndIncrement() == 0) {
+                    throw new IllegalStateException("the cache refused the first answer");
+                }
+                super.put(queryNumber, company, answer);
+            }
+        });
+        client.answer(result("0"));
+        CarrierLookup first = service.track(new CarrierQuery("PKG000009", "auto", null));
+        assertThat(first.success()).isFalse();
+        assertThat(first.errorCode()).isEqualTo(CarrierErrorCode.CARRIER_UNAVAILABLE);
+        CarrierLookup second = service.track(new CarrierQuery("PKG000009", "auto", null));
+        assertThat(second.success()).isTrue();
         assertThat(client.calls.get()).isEqualTo(2);
     }
 

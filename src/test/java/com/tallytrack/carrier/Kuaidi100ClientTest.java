@@ -240,9 +240,10 @@ class Kuaidi100ClientTest {
 
     @Test
     void aReadTimeoutIsRetriedThenUnavailable() {
-        stub.delay(600);
+        // timings leave a loaded machine room: the future cannot finish before two 500 ms timeouts have passed
+        stub.delay(2000);
         Kuaidi100Client client = client(config(stub.queryUrl(), stub.autonumberUrl(), Kuaidi100Stub.KEY,
-                Duration.ofMillis(150)), resilience(2, 100, Duration.ofSeconds(30), 8, 100));
+                Duration.ofMillis(500)), resilience(2, 100, Duration.ofSeconds(30), 8, 100));
         CompletableFuture<CarrierResult> future = client.query(new CarrierQuery("YT1234567890", "yuantong", null),
                 QueryBudget.UNLIMITED);
         // asynchronous: the caller's thread is back before the first attempt has timed out
@@ -250,13 +251,14 @@ class Kuaidi100ClientTest {
         CarrierException e = failure(future);
         assertThat(e.code()).isEqualTo(CarrierErrorCode.CARRIER_UNAVAILABLE);
         assertThat(e.transientFailure()).isTrue();
-        await().atMost(Duration.ofSeconds(5)).until(() -> stub.queryCalls() == 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> stub.queryCalls() == 2);
     }
 
     @Test
     void theCircuitOpensOnRepeatedFailuresThenHalfOpensAndCloses() {
         Kuaidi100Client client = client(config(stub.queryUrl(), stub.autonumberUrl(), Kuaidi100Stub.KEY,
-                Duration.ofSeconds(2)), resilience(1, 4, Duration.ofMillis(300), 8, 100));
+                Duration.ofSeconds(2)), resilience(1, 4, Duration.ofSeconds(2), 8, 100));
+        // open for 2 s: long enough that the fast failure below is surely still inside it on a loaded machine
         stub.then(Reply.http(500), Reply.http(502), Reply.http(500), Reply.http(504));
         for (int i = 0; i < 4; i++) {
             assertThat(failure(client.query(new CarrierQuery("YT1234567890", "yuantong", null),
@@ -270,7 +272,7 @@ class Kuaidi100ClientTest {
         assertThat(stub.queryCalls()).as("an open circuit sends nothing").isEqualTo(4);
 
         // after the open duration one trial call is let through; it succeeds and the circuit closes again
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
             CompletableFuture<CarrierResult> f = client.query(new CarrierQuery("YT1234567890", "yuantong", null),
                     QueryBudget.UNLIMITED);
             return f.handle((r, e) -> r != null).join();
@@ -295,7 +297,8 @@ class Kuaidi100ClientTest {
 
     @Test
     void concurrentCarrierRequestsAreCappedByTheBulkhead() {
-        stub.delay(200);
+        // slow enough that no call finishes (and frees a slot) while the eight are being submitted
+        stub.delay(1000);
         Kuaidi100Client client = client(config(stub.queryUrl(), stub.autonumberUrl(), Kuaidi100Stub.KEY,
                 Duration.ofSeconds(2)), resilience(1, 100, Duration.ofSeconds(30), 2, 2));
         List<CompletableFuture<CarrierResult>> futures = new ArrayList<>();

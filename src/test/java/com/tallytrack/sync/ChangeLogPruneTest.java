@@ -114,7 +114,8 @@ class ChangeLogPruneTest {
                 SyncTestSupport.await(Duration.ofSeconds(5), () -> heard.stream().anyMatch(
                         ManifestChange::invalidatesAll));
                 // the application's own node was live throughout and is unaffected
-                assertThat(sync.health().status()).isEqualTo(SyncHealth.HEALTHY);
+                SyncHealth health = sync.health();
+                assertThat(health.status()).as("reasons: %s", health.reasons()).isEqualTo(SyncHealth.HEALTHY);
             } finally {
                 lagger.stop();
                 laggingListeners.shutdown();

@@ -177,7 +177,7 @@ class ConsistencyTest {
             }
             pool.shutdown();
             long end = sync.statistics().latestSequence();
-            SyncTestSupport.await(java.time.Duration.ofSeconds(10), () -> seen.contains(end));
+            SyncTestSupport.await(java.time.Duration.ofSeconds(60), () -> seen.contains(end));
             running.set(false);
             tailer.join();
             List<Long> all = jdbc.sql("SELECT seq FROM sync_change_log WHERE seq > :s AND seq <= :e")

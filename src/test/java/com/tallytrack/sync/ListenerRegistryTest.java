@@ -45,7 +45,7 @@ class ListenerRegistryTest {
                 stuckStarted.countDown();
                 stuckGot.add(changes);
                 try {
-                    release.await(10, TimeUnit.SECONDS);
+                    release.await(60, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -56,18 +56,19 @@ class ListenerRegistryTest {
             });
             Registration fast = registry.register(changes -> changes.forEach(c -> fastGot.add(c.sequence())));
             registry.publish(batch(1));
-            assertThat(stuckStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(stuckStarted.await(20, TimeUnit.SECONDS)).isTrue();
             long stuckSince = System.nanoTime();
             for (long seq = 2; seq <= 20; seq++) {
                 long start = System.nanoTime();
                 registry.publish(batch(seq));
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(100));
+                // never waits for the stuck listener (held until released); the bound leaves room for a loaded machine
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
                 long expected = seq;
                 // the others keep being served while the stuck one holds its thread
-                SyncTestSupport.await(Duration.ofSeconds(5), () -> fastGot.size() == expected);
+                SyncTestSupport.await(Duration.ofSeconds(20), () -> fastGot.size() == expected);
             }
             assertThat(fastGot).isSorted();
-            SyncTestSupport.await(Duration.ofSeconds(5), () -> registry.figures().failures() == failures.get()
+            SyncTestSupport.await(Duration.ofSeconds(20), () -> registry.figures().failures() == failures.get()
                     && failures.get() >= 10);
             assertThat(registry.figures().overflows()).isPositive(); // the stuck one: 18 batches, room for 3
 
@@ -77,7 +78,7 @@ class ListenerRegistryTest {
                 Thread.sleep((80_000_000L - stuckFor) / 1_000_000L + 1);
             }
             release.countDown();
-            SyncTestSupport.await(Duration.ofSeconds(5),
+            SyncTestSupport.await(Duration.ofSeconds(20),
                     () -> stuckGot.stream().anyMatch(b -> b.get(0).invalidatesAll()));
             List<ManifestChange> last = stuckGot.get(stuckGot.size() - 1);
             assertThat(last.get(0).invalidatesAll()).isTrue();

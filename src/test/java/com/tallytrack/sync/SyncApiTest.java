@@ -343,6 +343,31 @@ class SyncApiTest {
             }
         }
 
+        /**
+         * Spring stops and starts the sync component again (Lifecycle stop/start; the test framework pauses a cached
+         * context this way): what was committed meanwhile by another node or program must be applied before it
+         * serves again — its cache still holds the old association — and its wake-up channel must be listening
+         * again when start returns.
+         */
+        @Test
+        void aStoppedAndRestartedNodeAppliesWhatWasCommittedMeanwhile() {
+            String tn = unique("RS");
+            manifests.create(manifest(tn, "RS-1"));
+            assertThat(resolver.resolve(tn)).get().extracting(Manifest::packageNumber).isEqualTo("RS-1");
+            SyncLifecycle lifecycle = context.getBean(SyncLifecycle.class);
+            lifecycle.stop();
+            try {
+                // written outside this node's write path, so only the change log tells this node about it
+                assertThat(jdbc.sql("UPDATE cargo_manifest SET package_number = 'RS-2' WHERE tracking_number = :t")
+                        .param("t", tn).update()).isEqualTo(1);
+            } finally {
+                lifecycle.start();
+            }
+            assertThat(resolver.resolve(tn)).get().extracting(Manifest::packageNumber).isEqualTo("RS-2");
+            SyncHealth health = sync.health();
+            assertThat(health.status()).as("reasons: %s", health.reasons()).isEqualTo(SyncHealth.HEALTHY);
+        }
+
         @Test
         void registeredListenersGetChangesAndAFailingListenerIsIsolated() throws Exception {
             String tn = unique("LS");
