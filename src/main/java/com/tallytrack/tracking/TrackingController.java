@@ -38,8 +38,8 @@ class TrackingController {
 
     @PostMapping("/batch-query")
     BatchQueryResult batch(@RequestBody BatchRequest request, HttpServletRequest http) {
-        rateLimiter.acquire(http.getRemoteAddr(),
-                request.trackingNumbers() == null ? 1 : request.trackingNumbers().size());
+        queries.checkBatch(request.trackingNumbers());
+        rateLimiter.acquire(http.getRemoteAddr(), request.trackingNumbers().size());
         return queries.batch(request.trackingNumbers(), request.companyCode());
     }
 

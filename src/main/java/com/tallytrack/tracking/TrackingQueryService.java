@@ -76,8 +76,8 @@ public class TrackingQueryService implements DisposableBean {
                 LocaleContextHolder.getLocale());
     }
 
-    /** Many queries, run in parallel with a bound; an invalid number gives a failed entry, not a failed batch. */
-    public BatchQueryResult batch(List<String> trackingNumbers, String companyCode) {
+    /** Refuses an empty batch or one over {@code tallytrack.query.batch-max-size}, before any work or rate budget. */
+    public void checkBatch(List<String> trackingNumbers) {
         if (trackingNumbers == null || trackingNumbers.isEmpty()) {
             throw ApiException.badRequest("INVALID_PARAMETER", Map.of("parameter", "tracking_numbers"),
                     "tracking_numbers");
@@ -86,6 +86,11 @@ public class TrackingQueryService implements DisposableBean {
             throw ApiException.badRequest("BATCH_TOO_LARGE", Map.of("limit", properties.batchMaxSize(),
                     "property", "tallytrack.query.batch-max-size"), properties.batchMaxSize());
         }
+    }
+
+    /** Many queries, run in parallel with a bound; an invalid number gives a failed entry, not a failed batch. */
+    public BatchQueryResult batch(List<String> trackingNumbers, String companyCode) {
+        checkBatch(trackingNumbers);
         String company = checkedCompany(companyCode);
         Locale locale = LocaleContextHolder.getLocale();
         List<CompletableFuture<TrackingQueryResult>> futures = new ArrayList<>();

@@ -243,4 +243,20 @@ class TrackingApiTest {
         mvc.perform(query("{\"tracking_number\":\"BQ1000007\"}"))
                 .andExpect(status().isOk());
     }
+
+    @Test
+    void aRefusedOversizedBatchCostsNoRateBudget() throws Exception {
+        StringBuilder many = new StringBuilder("{\"tracking_numbers\":[");
+        for (int i = 0; i < 51; i++) {
+            many.append(i == 0 ? "" : ",").append("\"OB").append(100000 + i).append('"');
+        }
+        mvc.perform(post("/api/v1/tracking/batch-query").with(from(clientIp)).contentType(MediaType.APPLICATION_JSON)
+                        .content(many.append("]}").toString()))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error.code").value("BATCH_TOO_LARGE"));
+        for (int i = 0; i < 5; i++) {
+            mvc.perform(query("{\"tracking_number\":\"OB" + clientIp.replace(".", "") + "00" + i + "\"}"))
+                    .andExpect(status().isOk());
+        }
+    }
 }
