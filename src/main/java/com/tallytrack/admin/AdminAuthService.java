@@ -27,7 +27,9 @@ import com.tallytrack.common.Messages;
 public class AdminAuthService {
 
     public static final int PASSWORD_MIN_LENGTH = 8;
-    static final int PASSWORD_MAX_LENGTH = 72; // BCrypt ignores bytes after the 72nd
+    // BCrypt reads at most 72 bytes (UTF-8), and Spring's encoder refuses longer input with an exception,
+    // so the limit is counted in bytes: 72 ASCII characters, but only 24 Chinese ones.
+    static final int PASSWORD_MAX_BYTES = 72;
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._-]{3,50}");
 
     private final AdminUserRepository users;
@@ -69,20 +71,32 @@ public class AdminAuthService {
         if (!missing.isEmpty()) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "VALIDATION_ERROR", missing);
         }
-        throttle.check(clientIp);
+        // Each attempt is counted (per IP and per account) before the slow hash check, not after it: counted
+        // afterwards, a burst of parallel requests would all pass the checks before any of them was counted and
+        // get as many guesses as it has requests.
+        throttle.begin(clientIp);
         String username = rawUsername.strip();
         Instant now = clock.instant();
         Optional<AdminUserRepository.Account> found = users.findByUsername(username);
-        if (found.isPresent() && found.get().lockedUntil() != null && now.isBefore(found.get().lockedUntil())) {
-            audit.record(username, "LOGIN_REJECTED_LOCKED", username, "locked until " + found.get().lockedUntil());
-            throw locked(Duration.between(now, found.get().lockedUntil()));
+        int attempt = 0;
+        if (found.isPresent()) {
+            Instant lockedUntil = found.get().lockedUntil();
+            attempt = users.countAttempt(found.get().user().id(), now);
+            if (attempt < 0 || attempt > properties.maxFailedLogins()) {
+                // locked, or more attempts in flight than the account allows (one of them is locking it)
+                Instant until = lockedUntil != null && now.isBefore(lockedUntil) ? lockedUntil
+                        : users.findByUsername(username).map(AdminUserRepository.Account::lockedUntil)
+                                .filter(now::isBefore).orElse(now.plus(properties.lockoutDuration()));
+                throttle.succeeded(clientIp); // a refusal without a guess is not a failure of this client
+                audit.record(username, "LOGIN_REJECTED_LOCKED", username, "locked until " + until);
+                throw locked(Duration.between(now, until));
+            }
         }
         boolean passwordMatches = encoder.matches(password,
                 found.map(AdminUserRepository.Account::passwordHash).orElse(unknownUserHash));
         if (found.isEmpty() || !passwordMatches || !found.get().user().enabled()) {
-            throttle.recordFailure(clientIp);
             if (found.isPresent()) {
-                int failures = users.recordFailure(found.get().user().id());
+                int failures = attempt;
                 if (failures >= properties.maxFailedLogins()) {
                     users.lock(found.get().user().id(), now.plus(properties.lockoutDuration()));
                     audit.record(username, "LOGIN_FAILED", username, "wrong password; attempt " + failures);
@@ -97,6 +111,7 @@ public class AdminAuthService {
             // The same answer for an unknown user and a wrong password: no way to probe for usernames.
             throw new ApiException(HttpStatus.UNAUTHORIZED, "INVALID_CREDENTIALS", null);
         }
+        throttle.succeeded(clientIp);
         AdminUser user = found.get().user();
         users.recordLogin(user.id(), now);
         TokenService.IssuedToken token = tokens.issue(user);
@@ -194,10 +209,14 @@ public class AdminAuthService {
         } else if (password.length() < PASSWORD_MIN_LENGTH) {
             out.add(new FieldViolation(field, "PASSWORD_TOO_SHORT",
                     messages.get("admin.violation.PASSWORD_TOO_SHORT", PASSWORD_MIN_LENGTH)));
-        } else if (password.length() > PASSWORD_MAX_LENGTH) {
+        } else if (tooLongForBcrypt(password)) {
             out.add(new FieldViolation(field, "PASSWORD_TOO_LONG",
-                    messages.get("admin.violation.PASSWORD_TOO_LONG", PASSWORD_MAX_LENGTH)));
+                    messages.get("admin.violation.PASSWORD_TOO_LONG", PASSWORD_MAX_BYTES)));
         }
+    }
+
+    static boolean tooLongForBcrypt(String password) {
+        return password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > PASSWORD_MAX_BYTES;
     }
 
     private FieldViolation required(String field) {

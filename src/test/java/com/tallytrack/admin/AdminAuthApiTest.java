@@ -261,6 +261,33 @@ class AdminAuthApiTest {
         }
 
         @Test
+        void aPasswordOverBcrypts72BytesIsRefusedAsTooLongNotAnInternalError() throws Exception {
+            // 25 Chinese characters: short in characters, 75 bytes in UTF-8, more than BCrypt takes
+            String longInBytes = "密".repeat(25);
+            mvc.perform(post("/api/v1/admin/create-user").with(bearer(AdminLogin.adminToken(mvc)))
+                    .contentType(MediaType.APPLICATION_JSON).header("Accept-Language", "en")
+                    .content("{\"username\":\"" + AdminLogin.uniqueName("cjk") + "\",\"password\":\"" + longInBytes
+                            + "\"}"))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(jsonPath("$.error.details[0].field").value("password"))
+                    .andExpect(jsonPath("$.error.details[0].code").value("PASSWORD_TOO_LONG"))
+                    .andExpect(jsonPath("$.error.details[0].message").value(
+                            "Password has at most 72 bytes in UTF-8 (a Chinese character takes 3)"));
+            String token = AdminLogin.newUserToken(mvc, AdminLogin.uniqueName("cjk"), "first-password", "VIEWER");
+            mvc.perform(post("/api/v1/admin/change-password").with(bearer(token))
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .content("{\"current_password\":\"first-password\",\"new_password\":\"" + longInBytes + "\"}"))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(jsonPath("$.error.details[0].code").value("PASSWORD_TOO_LONG"));
+            // 24 Chinese characters are exactly 72 bytes: accepted
+            mvc.perform(post("/api/v1/admin/change-password").with(bearer(token))
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .content("{\"current_password\":\"first-password\",\"new_password\":\"" + "密".repeat(24)
+                            + "\"}"))
+                    .andExpect(status().isOk());
+        }
+
+        @Test
         void onlyAnAdminCreatesUsersAndNamesAreUnique() throws Exception {
             String admin = AdminLogin.adminToken(mvc);
             String name = AdminLogin.uniqueName("new");
