@@ -88,6 +88,14 @@ class ErrorBodyTest {
     }
 
     @Test
+    void anAcceptHeaderNothingSatisfiesIs406NotAnInternalError() throws Exception {
+        mvc.perform(get("/api/v1/health/live").accept(MediaType.APPLICATION_XML).header("Accept-Language", "en"))
+                .andExpect(status().isNotAcceptable())
+                .andExpect(jsonPath("$.error.code").value("NOT_ACCEPTABLE"))
+                .andExpect(jsonPath("$.error.message").value(containsString("application/json")));
+    }
+
+    @Test
     void wrongMethodIs405AndWrongContentTypeIs415() throws Exception {
         String token = AdminLogin.adminToken(mvc);
         mvc.perform(delete("/api/v1/admin/me").with(AdminLogin.bearer(token)))
