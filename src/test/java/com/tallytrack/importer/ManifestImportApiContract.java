@@ -256,6 +256,20 @@ abstract class ManifestImportApiContract {
     }
 
     @Test
+    void aHostileFileNameIsReducedToItsLastSegmentNotAnInternalError() throws Exception {
+        byte[] csv = ImportFixtures.utf8(HEADER, row(prefix() + "01", null));
+        mvc.perform(upload("/", csv))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error.code").value("UNSUPPORTED_FILE_FORMAT"));
+        mvc.perform(upload("../../etc/evil\u0000name.csv", csv).param("preview_only", "true"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.data.file_name").value("evilname.csv"));
+        mvc.perform(upload("C:\\Users\\me\\manifest.csv", csv).param("preview_only", "true"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.data.file_name").value("manifest.csv"));
+    }
+
+    @Test
     void refusesAFileOverTheSizeLimitWith413NamingTheLimit(@Autowired MultipartProperties multipart)
             throws Exception {
         assertThat(multipart.getMaxFileSize()).as("Spring's own multipart limit is the import limit")
