@@ -148,6 +148,25 @@ class AdminAuthApiTest {
         }
 
         @Test
+        void aNameWithNoAccountLocksLikeARealOneSoTheLockoutCannotProbeForUsers() throws Exception {
+            String real = newUser("VIEWER");
+            String madeUp = AdminLogin.uniqueName("nobody");
+            String ip = randomIp();
+            for (String name : List.of(real, madeUp)) {
+                for (int i = 1; i <= 4; i++) {
+                    login(name, "wrong-password", ip).andExpect(status().isUnauthorized());
+                }
+                login(name, "wrong-password", ip)
+                        .andExpect(status().isLocked())
+                        .andExpect(header().string("Retry-After", "900"))
+                        .andExpect(jsonPath("$.error.code").value("ACCOUNT_LOCKED"));
+                login(name, "wrong-password", ip)
+                        .andExpect(status().isLocked())
+                        .andExpect(jsonPath("$.error.details.retry_after_seconds", lessThanOrEqualTo(900)));
+            }
+        }
+
+        @Test
         void oneClientIpIsThrottledAfterTooManyFailuresAcrossAccounts() throws Exception {
             String ip = randomIp();
             for (int i = 0; i < 20; i++) {
