@@ -97,7 +97,7 @@ public class AdminAuthService {
                 if (found.isPresent()) {
                     users.lock(found.get().user().id(), until);
                 } else {
-                    unknownNames.put(username, new UnknownName(0, until));
+                    unknownNames.put(unknownNameKey(username), new UnknownName(0, until));
                 }
             }
             Instant until = lockedUntil(username, now).orElse(now.plus(properties.lockoutDuration()));
@@ -118,7 +118,7 @@ public class AdminAuthService {
                     audit.record(username, "ACCOUNT_LOCKED", username, attempt + " failed logins; locked for "
                             + properties.lockoutDuration());
                 } else {
-                    unknownNames.put(username, new UnknownName(0, until));
+                    unknownNames.put(unknownNameKey(username), new UnknownName(0, until));
                 }
                 throw locked(properties.lockoutDuration());
             }
@@ -139,7 +139,7 @@ public class AdminAuthService {
      * tell which names exist. Kept in this node's memory (bounded); real accounts lock in the database.
      */
     private int countUnknownNameAttempt(String username, Instant now) {
-        UnknownName counted = unknownNames.asMap().compute(username, (name, u) -> {
+        UnknownName counted = unknownNames.asMap().compute(unknownNameKey(username), (name, u) -> {
             if (u != null && u.lockedUntil() != null && now.isBefore(u.lockedUntil())) {
                 return u;
             }
@@ -148,10 +148,16 @@ public class AdminAuthService {
         return counted.lockedUntil() != null ? -1 : counted.attempts();
     }
 
+    /** No account name is longer than 50 characters; a longer made-up one is kept short so memory stays bounded. */
+    private static String unknownNameKey(String username) {
+        return username.length() <= 64 ? username : username.substring(0, 64) + "#" + username.hashCode();
+    }
+
     private Optional<Instant> lockedUntil(String username, Instant now) {
         Optional<Instant> until = users.findByUsername(username).map(AdminUserRepository.Account::lockedUntil);
         if (until.isEmpty()) {
-            until = Optional.ofNullable(unknownNames.getIfPresent(username)).map(UnknownName::lockedUntil);
+            until = Optional.ofNullable(unknownNames.getIfPresent(unknownNameKey(username)))
+                    .map(UnknownName::lockedUntil);
         }
         return until.filter(now::isBefore);
     }

@@ -40,7 +40,8 @@ class FirstAdmin implements ApplicationRunner {
                     "the first admin's password must have at least " + AdminAuthService.PASSWORD_MIN_LENGTH
                             + " characters and at most " + AdminAuthService.PASSWORD_MAX_BYTES
                             + " bytes in UTF-8 (BCrypt's limit)",
-                    "Set TALLYTRACK_ADMIN_PASSWORD to a password within those limits, or unset it to have one generated.");
+                    "Set TALLYTRACK_ADMIN_PASSWORD to a password within those limits, "
+                            + "or unset it to have one generated.");
         }
     }
 
