@@ -14,6 +14,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.tallytrack.audit.AuditLog;
 import com.tallytrack.common.ApiException;
 import com.tallytrack.common.FieldViolation;
@@ -27,7 +29,9 @@ import com.tallytrack.common.Messages;
 public class AdminAuthService {
 
     public static final int PASSWORD_MIN_LENGTH = 8;
-    static final int PASSWORD_MAX_LENGTH = 72; // BCrypt ignores bytes after the 72nd
+    // BCrypt reads at most 72 bytes (UTF-8), and Spring's encoder refuses longer input with an exception,
+    // so the limit is counted in bytes: 72 ASCII characters, but only 24 Chinese ones.
+    static final int PASSWORD_MAX_BYTES = 72;
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._-]{3,50}");
 
     private final AdminUserRepository users;
@@ -40,6 +44,13 @@ public class AdminAuthService {
     private final Clock clock;
     // Compared against when the username is unknown, so both failures cost the same BCrypt time.
     private final String unknownUserHash;
+    // Failed attempts on names no account has: they lock like accounts do (see countUnknownNameAttempt).
+    // Bounded, so a flood of made-up names cannot grow it without limit.
+    private final Cache<String, UnknownName> unknownNames = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterAccess(Duration.ofDays(1)).build();
+
+    private record UnknownName(int attempts, Instant lockedUntil) {
+    }
 
     AdminAuthService(AdminUserRepository users, TokenService tokens, PasswordEncoder encoder, LoginThrottle throttle,
             AuditLog audit, Messages messages, SecurityProperties properties, Optional<Clock> clock) {
@@ -69,39 +80,86 @@ public class AdminAuthService {
         if (!missing.isEmpty()) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "VALIDATION_ERROR", missing);
         }
-        throttle.check(clientIp);
+        // Each attempt is counted (per IP and per account) before the slow hash check, not after it: counted
+        // afterwards, a burst of parallel requests would all pass the checks before any of them was counted and
+        // get as many guesses as it has requests.
+        throttle.begin(clientIp);
         String username = rawUsername.strip();
         Instant now = clock.instant();
         Optional<AdminUserRepository.Account> found = users.findByUsername(username);
-        if (found.isPresent() && found.get().lockedUntil() != null && now.isBefore(found.get().lockedUntil())) {
-            audit.record(username, "LOGIN_REJECTED_LOCKED", username, "locked until " + found.get().lockedUntil());
-            throw locked(Duration.between(now, found.get().lockedUntil()));
+        int attempt = found.isPresent() ? users.countAttempt(found.get().user().id(), now)
+                : countUnknownNameAttempt(username, now);
+        if (attempt < 0 || attempt > properties.maxFailedLogins()) {
+            // Locked, or more attempts than the account allows (several were in flight at once). The latter
+            // sets the lock too: otherwise nothing would ever reset the count and the account would stay shut.
+            if (attempt > 0) {
+                Instant until = now.plus(properties.lockoutDuration());
+                if (found.isPresent()) {
+                    users.lock(found.get().user().id(), until);
+                } else {
+                    unknownNames.put(unknownNameKey(username), new UnknownName(0, until));
+                }
+            }
+            Instant until = lockedUntil(username, now).orElse(now.plus(properties.lockoutDuration()));
+            throttle.succeeded(clientIp); // a refusal without a guess is not a failure of this client
+            audit.record(username, "LOGIN_REJECTED_LOCKED", username, "locked until " + until
+                    + (found.isPresent() ? "" : " (unknown user)"));
+            throw locked(Duration.between(now, until));
         }
         boolean passwordMatches = encoder.matches(password,
                 found.map(AdminUserRepository.Account::passwordHash).orElse(unknownUserHash));
         if (found.isEmpty() || !passwordMatches || !found.get().user().enabled()) {
-            throttle.recordFailure(clientIp);
-            if (found.isPresent()) {
-                int failures = users.recordFailure(found.get().user().id());
-                if (failures >= properties.maxFailedLogins()) {
-                    users.lock(found.get().user().id(), now.plus(properties.lockoutDuration()));
-                    audit.record(username, "LOGIN_FAILED", username, "wrong password; attempt " + failures);
-                    audit.record(username, "ACCOUNT_LOCKED", username, failures + " failed logins; locked for "
+            audit.record(username, "LOGIN_FAILED", username,
+                    (found.isPresent() ? "wrong password" : "unknown user") + "; attempt " + attempt);
+            if (attempt >= properties.maxFailedLogins()) {
+                Instant until = now.plus(properties.lockoutDuration());
+                if (found.isPresent()) {
+                    users.lock(found.get().user().id(), until);
+                    audit.record(username, "ACCOUNT_LOCKED", username, attempt + " failed logins; locked for "
                             + properties.lockoutDuration());
-                    throw locked(properties.lockoutDuration());
+                } else {
+                    unknownNames.put(unknownNameKey(username), new UnknownName(0, until));
                 }
-                audit.record(username, "LOGIN_FAILED", username, "wrong password; attempt " + failures);
-            } else {
-                audit.record(username, "LOGIN_FAILED", username, "unknown user");
+                throw locked(properties.lockoutDuration());
             }
             // The same answer for an unknown user and a wrong password: no way to probe for usernames.
             throw new ApiException(HttpStatus.UNAUTHORIZED, "INVALID_CREDENTIALS", null);
         }
+        throttle.succeeded(clientIp);
         AdminUser user = found.get().user();
         users.recordLogin(user.id(), now);
         TokenService.IssuedToken token = tokens.issue(user);
         audit.record(username, "LOGIN", username, "role " + user.role());
         return new SignedIn(token, withLastLogin(user, now));
+    }
+
+    /**
+     * Counts an attempt on a name no account has, like {@link AdminUserRepository#countAttempt} does for an
+     * account: -1 while the name is "locked". Unknown names lock exactly like real ones, so the lockout cannot
+     * tell which names exist. Kept in this node's memory (bounded); real accounts lock in the database.
+     */
+    private int countUnknownNameAttempt(String username, Instant now) {
+        UnknownName counted = unknownNames.asMap().compute(unknownNameKey(username), (name, u) -> {
+            if (u != null && u.lockedUntil() != null && now.isBefore(u.lockedUntil())) {
+                return u;
+            }
+            return new UnknownName(u == null || u.lockedUntil() != null ? 1 : u.attempts() + 1, null);
+        });
+        return counted.lockedUntil() != null ? -1 : counted.attempts();
+    }
+
+    /** No account name is longer than 50 characters; a longer made-up one is kept short so memory stays bounded. */
+    private static String unknownNameKey(String username) {
+        return username.length() <= 64 ? username : username.substring(0, 64) + "#" + username.hashCode();
+    }
+
+    private Optional<Instant> lockedUntil(String username, Instant now) {
+        Optional<Instant> until = users.findByUsername(username).map(AdminUserRepository.Account::lockedUntil);
+        if (until.isEmpty()) {
+            until = Optional.ofNullable(unknownNames.getIfPresent(unknownNameKey(username)))
+                    .map(UnknownName::lockedUntil);
+        }
+        return until.filter(now::isBefore);
     }
 
     public void logout(TokenService.Session session) {
@@ -194,10 +252,14 @@ public class AdminAuthService {
         } else if (password.length() < PASSWORD_MIN_LENGTH) {
             out.add(new FieldViolation(field, "PASSWORD_TOO_SHORT",
                     messages.get("admin.violation.PASSWORD_TOO_SHORT", PASSWORD_MIN_LENGTH)));
-        } else if (password.length() > PASSWORD_MAX_LENGTH) {
+        } else if (tooLongForBcrypt(password)) {
             out.add(new FieldViolation(field, "PASSWORD_TOO_LONG",
-                    messages.get("admin.violation.PASSWORD_TOO_LONG", PASSWORD_MAX_LENGTH)));
+                    messages.get("admin.violation.PASSWORD_TOO_LONG", PASSWORD_MAX_BYTES)));
         }
+    }
+
+    static boolean tooLongForBcrypt(String password) {
+        return password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > PASSWORD_MAX_BYTES;
     }
 
     private FieldViolation required(String field) {

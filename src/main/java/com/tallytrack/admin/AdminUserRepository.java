@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /** SQL for {@code admin_user} and {@code revoked_token}. */
 @Repository
@@ -43,10 +44,20 @@ class AdminUserRepository {
                 .query(Long.class).single();
     }
 
-    /** Counts one more failed login and answers the new count (atomic on the row). */
-    int recordFailure(long id) {
-        jdbc.sql("UPDATE admin_user SET failed_attempts = failed_attempts + 1 WHERE id = :id").param("id", id)
-                .update();
+    /**
+     * Counts one more login attempt on an account that is not locked at {@code now} and answers the new count,
+     * or -1 when it is locked. The increment is one conditional statement, so concurrent attempts each count,
+     * and an attempt that arrives after a lock was set does not count from zero again. One transaction: the
+     * updated row stays locked until the read, so each attempt reads its own count, not a later one or the 0
+     * of a lock set in between.
+     */
+    @Transactional
+    int countAttempt(long id, Instant now) {
+        int changed = jdbc.sql("UPDATE admin_user SET failed_attempts = failed_attempts + 1 WHERE id = :id "
+                + "AND (locked_until IS NULL OR locked_until <= :now)").param("id", id).param("now", at(now)).update();
+        if (changed == 0) {
+            return -1;
+        }
         return jdbc.sql("SELECT failed_attempts FROM admin_user WHERE id = :id").param("id", id)
                 .query(Integer.class).single();
     }

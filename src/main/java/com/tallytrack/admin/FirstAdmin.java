@@ -35,11 +35,13 @@ class FirstAdmin implements ApplicationRunner {
         String configured = properties.password();
         if (configured != null && !configured.isEmpty()
                 && (configured.length() < AdminAuthService.PASSWORD_MIN_LENGTH
-                        || configured.length() > AdminAuthService.PASSWORD_MAX_LENGTH)) {
+                        || AdminAuthService.tooLongForBcrypt(configured))) {
             throw new InvalidConfigurationException("tallytrack.admin.password",
-                    "the first admin's password must have " + AdminAuthService.PASSWORD_MIN_LENGTH + " to "
-                            + AdminAuthService.PASSWORD_MAX_LENGTH + " characters",
-                    "Set TALLYTRACK_ADMIN_PASSWORD to a longer password, or unset it to have one generated.");
+                    "the first admin's password must have at least " + AdminAuthService.PASSWORD_MIN_LENGTH
+                            + " characters and at most " + AdminAuthService.PASSWORD_MAX_BYTES
+                            + " bytes in UTF-8 (BCrypt's limit)",
+                    "Set TALLYTRACK_ADMIN_PASSWORD to a password within those limits, "
+                            + "or unset it to have one generated.");
         }
     }
 

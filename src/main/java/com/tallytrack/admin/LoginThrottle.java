@@ -37,20 +37,34 @@ class LoginThrottle {
         this.clock = clock.orElse(Clock.systemUTC());
     }
 
-    /** Refuses with 429 and {@code Retry-After} when this IP has used up its failures for the window. */
-    void check(String clientIp) {
-        Window w = windows.getIfPresent(key(clientIp));
+    /**
+     * Counts a login attempt from this IP, or refuses it with 429 and {@code Retry-After} when the IP has used up
+     * its failures for the window. The attempt counts at once (a successful login takes it back with
+     * {@link #succeeded}), so parallel attempts cannot all pass before any of them has failed.
+     */
+    void begin(String clientIp) {
         Instant now = clock.instant();
-        if (w != null && w.failures() >= limit && now.isBefore(w.start().plus(WINDOW))) {
-            long seconds = Duration.between(now, w.start().plus(WINDOW)).toSeconds() + 1;
+        Window[] refused = new Window[1];
+        windows.asMap().compute(key(clientIp), (ip, w) -> {
+            if (w == null || !now.isBefore(w.start().plus(WINDOW))) {
+                return new Window(now, 1);
+            }
+            if (w.failures() >= limit) {
+                refused[0] = w;
+                return w;
+            }
+            return new Window(w.start(), w.failures() + 1);
+        });
+        if (refused[0] != null) {
+            long seconds = Duration.between(now, refused[0].start().plus(WINDOW)).toSeconds() + 1;
             throw new RetryLaterException(HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_LOGIN_ATTEMPTS", seconds);
         }
     }
 
-    void recordFailure(String clientIp) {
-        Instant now = clock.instant();
-        windows.asMap().compute(key(clientIp), (ip, w) -> w == null || !now.isBefore(w.start().plus(WINDOW))
-                ? new Window(now, 1) : new Window(w.start(), w.failures() + 1));
+    /** Takes back the attempt counted by {@link #begin}: it was not a failure. */
+    void succeeded(String clientIp) {
+        windows.asMap().computeIfPresent(key(clientIp),
+                (ip, w) -> w.failures() <= 1 ? null : new Window(w.start(), w.failures() - 1));
     }
 
     private static String key(String clientIp) {

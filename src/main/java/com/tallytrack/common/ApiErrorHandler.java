@@ -13,6 +13,7 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
 import org.springframework.validation.BindException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -117,6 +118,13 @@ public class ApiErrorHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ErrorBody> unexpected(Exception e) {
+        // Spring MVC's own client errors not mapped above (406 for an Accept header nothing satisfies, a missing
+        // header or part, ...) keep their 4xx status: a client mistake is never an INTERNAL_ERROR.
+        if (e instanceof ErrorResponse response && response.getStatusCode().is4xxClientError()) {
+            HttpStatus status = HttpStatus.valueOf(response.getStatusCode().value());
+            return errors.entity(status, status == HttpStatus.NOT_ACCEPTABLE ? "NOT_ACCEPTABLE" : "REQUEST_FAILED",
+                    null);
+        }
         log.error("unexpected failure", e);
         return errors.entity(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", null);
     }

@@ -63,8 +63,7 @@ public class ManifestImportService {
     }
 
     Outcome upload(MultipartFile file, boolean previewOnly, Boolean async, Locale locale, String username) {
-        String name = file.getOriginalFilename() == null ? "upload" : Path.of(file.getOriginalFilename().replace('\\',
-                '/')).getFileName().toString();
+        String name = fileName(file.getOriginalFilename());
         String mode = previewOnly ? "preview" : "save";
         try {
             ImportFormat format = ImportFormat.byName(name);
@@ -101,6 +100,19 @@ public class ManifestImportService {
             }
             throw e;
         }
+    }
+
+    /**
+     * The last segment of the name the client sent, without control characters: only shown and audited, never
+     * used as a path. Not {@code Path.of}, which throws on a NUL and has no file name for "/".
+     */
+    static String fileName(String original) {
+        if (original == null) {
+            return "upload";
+        }
+        String last = original.substring(Math.max(original.lastIndexOf('/'), original.lastIndexOf('\\')) + 1);
+        String clean = last.replaceAll("\\p{Cntrl}", "").strip();
+        return clean.isEmpty() ? "upload" : clean;
     }
 
     private void runJob(ImportJob job, Path tmp, String name, ImportFormat format, boolean previewOnly,

@@ -59,9 +59,18 @@ final class XlsxRowReader implements RowReader {
                 parse(sheet, new SheetHandler(strings, styles, sink));
             }
         } catch (OpenXML4JException | IOException | UnsupportedFileFormatException | OpenXML4JRuntimeException
-                | POIXMLException e) {
+                | POIXMLException | NumberFormatException e) {
+            // NumberFormatException: a row, style or shared-string index that is not a number
             throw rejected(e);
         }
+    }
+
+    /** Excel's own limits: 16,384 columns (XFD), 32,767 characters in a cell. */
+    static final int MAX_COLUMNS = 16_384;
+    static final int MAX_CELL_CHARS = 32_767;
+
+    private static ApiException unreadable() {
+        return ApiException.badRequest("FILE_UNREADABLE", Map.of("format", "xlsx"), "xlsx");
     }
 
     /** A file POI refuses: a zip bomb gets its own code, anything else is "not a readable xlsx". */
@@ -76,7 +85,7 @@ final class XlsxRowReader implements RowReader {
                 return ApiException.badRequest("FILE_ZIP_BOMB", null);
             }
         }
-        return ApiException.badRequest("FILE_UNREADABLE", Map.of("format", "xlsx"), "xlsx");
+        return unreadable();
     }
 
     private List<String> sharedStrings(OPCPackage pkg) throws IOException {
@@ -211,6 +220,10 @@ final class XlsxRowReader implements RowReader {
                 case "c" -> {
                     String r = a.getValue("r");
                     column = r == null ? column + 1 : columnIndex(r);
+                    if (column >= MAX_COLUMNS) {
+                        // the cell list grows to the column: a tiny hostile file could otherwise ask for billions
+                        throw unreadable();
+                    }
                     type = a.getValue("t");
                     String s = a.getValue("s");
                     style = s == null ? -1 : Integer.parseInt(s);
@@ -249,6 +262,9 @@ final class XlsxRowReader implements RowReader {
         @Override
         public void characters(char[] ch, int start, int length) {
             if (collecting) {
+                if (value.length() + length > MAX_CELL_CHARS) {
+                    throw unreadable(); // more than Excel itself puts in a cell: only a crafted file does
+                }
                 value.append(ch, start, length);
             }
         }
@@ -292,7 +308,7 @@ final class XlsxRowReader implements RowReader {
 
         private static int columnIndex(String ref) {
             int col = 0;
-            for (int i = 0; i < ref.length(); i++) {
+            for (int i = 0; i < ref.length() && col <= MAX_COLUMNS; i++) {
                 char c = ref.charAt(i);
                 if (c < 'A' || c > 'Z') {
                     break;

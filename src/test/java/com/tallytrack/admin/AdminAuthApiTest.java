@@ -148,6 +148,25 @@ class AdminAuthApiTest {
         }
 
         @Test
+        void aNameWithNoAccountLocksLikeARealOneSoTheLockoutCannotProbeForUsers() throws Exception {
+            String real = newUser("VIEWER");
+            String madeUp = AdminLogin.uniqueName("nobody");
+            String ip = randomIp();
+            for (String name : List.of(real, madeUp)) {
+                for (int i = 1; i <= 4; i++) {
+                    login(name, "wrong-password", ip).andExpect(status().isUnauthorized());
+                }
+                login(name, "wrong-password", ip)
+                        .andExpect(status().isLocked())
+                        .andExpect(header().string("Retry-After", "900"))
+                        .andExpect(jsonPath("$.error.code").value("ACCOUNT_LOCKED"));
+                login(name, "wrong-password", ip)
+                        .andExpect(status().isLocked())
+                        .andExpect(jsonPath("$.error.details.retry_after_seconds", lessThanOrEqualTo(900)));
+            }
+        }
+
+        @Test
         void oneClientIpIsThrottledAfterTooManyFailuresAcrossAccounts() throws Exception {
             String ip = randomIp();
             for (int i = 0; i < 20; i++) {
@@ -258,6 +277,33 @@ class AdminAuthApiTest {
                     .param("action", "password_change").with(bearer(AdminLogin.adminToken(mvc))))
                     .andReturn().getResponse().getContentAsString();
             assertThat((Integer) JsonPath.read(audit, "$.pagination.total_count")).isEqualTo(1);
+        }
+
+        @Test
+        void aPasswordOverBcrypts72BytesIsRefusedAsTooLongNotAnInternalError() throws Exception {
+            // 25 Chinese characters: short in characters, 75 bytes in UTF-8, more than BCrypt takes
+            String longInBytes = "密".repeat(25);
+            mvc.perform(post("/api/v1/admin/create-user").with(bearer(AdminLogin.adminToken(mvc)))
+                    .contentType(MediaType.APPLICATION_JSON).header("Accept-Language", "en")
+                    .content("{\"username\":\"" + AdminLogin.uniqueName("cjk") + "\",\"password\":\"" + longInBytes
+                            + "\"}"))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(jsonPath("$.error.details[0].field").value("password"))
+                    .andExpect(jsonPath("$.error.details[0].code").value("PASSWORD_TOO_LONG"))
+                    .andExpect(jsonPath("$.error.details[0].message").value(
+                            "Password has at most 72 bytes in UTF-8 (a Chinese character takes 3)"));
+            String token = AdminLogin.newUserToken(mvc, AdminLogin.uniqueName("cjk"), "first-password", "VIEWER");
+            mvc.perform(post("/api/v1/admin/change-password").with(bearer(token))
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .content("{\"current_password\":\"first-password\",\"new_password\":\"" + longInBytes + "\"}"))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(jsonPath("$.error.details[0].code").value("PASSWORD_TOO_LONG"));
+            // 24 Chinese characters are exactly 72 bytes: accepted
+            mvc.perform(post("/api/v1/admin/change-password").with(bearer(token))
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .content("{\"current_password\":\"first-password\",\"new_password\":\"" + "密".repeat(24)
+                            + "\"}"))
+                    .andExpect(status().isOk());
         }
 
         @Test

@@ -88,6 +88,30 @@ class ErrorBodyTest {
     }
 
     @Test
+    void clientTextEchoedInAMessageCarriesNoMarkup() throws Exception {
+        String token = AdminLogin.adminToken(mvc);
+        mvc.perform(get("/api/v1/admin/manifest/search").param("sort_by", "<img src=x onerror=alert(1)>")
+                        .with(AdminLogin.bearer(token)))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error.code").value("INVALID_SORT_FIELD"))
+                .andExpect(jsonPath("$.error.message").value(containsString("\uFF1Cimg src=x onerror=alert(1)\uFF1E")))
+                .andExpect(jsonPath("$.error.message").value(not(containsString("<"))));
+        mvc.perform(get("/api/v1/admin/manifest/upload/jobs/{id}", "<script>" + "x".repeat(500))
+                        .with(AdminLogin.bearer(token)))
+                .andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.error.message").value(not(containsString("<script>"))))
+                .andExpect(jsonPath("$.error.message").value(not(containsString("x".repeat(201)))));
+    }
+
+    @Test
+    void anAcceptHeaderNothingSatisfiesIs406NotAnInternalError() throws Exception {
+        mvc.perform(get("/api/v1/health/live").accept(MediaType.APPLICATION_XML).header("Accept-Language", "en"))
+                .andExpect(status().isNotAcceptable())
+                .andExpect(jsonPath("$.error.code").value("NOT_ACCEPTABLE"))
+                .andExpect(jsonPath("$.error.message").value(containsString("application/json")));
+    }
+
+    @Test
     void wrongMethodIs405AndWrongContentTypeIs415() throws Exception {
         String token = AdminLogin.adminToken(mvc);
         mvc.perform(delete("/api/v1/admin/me").with(AdminLogin.bearer(token)))

@@ -92,14 +92,16 @@ class ImportJobsTest {
             jobs.submit("a.csv", "save", j -> {
                 running.countDown();
                 try {
-                    release.await(10, TimeUnit.SECONDS);
+                    // released by the test (or its finally); a short bound here would let the job end early on
+                    // a loaded machine and empty the queue before the third submit
+                    release.await(2, TimeUnit.MINUTES);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
                 j.finish(done(j.id), clock.instant());
             }, () -> {
             });
-            running.await(10, TimeUnit.SECONDS);
+            assertThat(running.await(2, TimeUnit.MINUTES)).as("the first job is running").isTrue();
             ImportJob queued = jobs.submit("b.csv", "save", j -> j.finish(done(j.id), clock.instant()), () -> {
             });
             assertThat(queued.state()).isEqualTo(ImportJob.State.QUEUED);

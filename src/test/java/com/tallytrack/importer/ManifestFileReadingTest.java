@@ -270,6 +270,47 @@ class ManifestFileReadingTest {
     }
 
     @Test
+    void refusesCellReferencesAndTextNoSpreadsheetCanHold() throws IOException {
+        byte[] good = workbook(true, List.of(header(), cells("2024-05-01", "SF100001", null, null, null, null, null,
+                "G01", "C001", "T01")));
+        assertThat(preview(write(dir, "good.xlsx", good), ImportFormat.XLSX).statistics().validRows()).isEqualTo(1);
+        // one column past Excel's last (XFD): the reader would pad each row's cell list up to any column asked for
+        byte[] wide = rewriteSheet(good, xml -> xml.replaceFirst("r=\"J2\"", "r=\"XFE2\""));
+        // a cell of 40,000 characters (Excel holds at most 32,767)
+        byte[] longCell = rewriteSheet(good, xml -> xml.replaceFirst("<c r=\"J2\"[^>]*>.*?</c>",
+                "<c r=\"J2\" t=\"inlineStr\"><is><t>" + "T".repeat(40_000) + "</t></is></c>"));
+        // a style index that is not a number
+        byte[] badStyle = rewriteSheet(good, xml -> xml.replaceFirst("<c r=\"A2\"", "<c s=\"x\" r=\"A2\""));
+        for (byte[] hostile : List.of(wide, longCell, badStyle)) {
+            Path f = write(dir, "hostile.xlsx", hostile);
+            assertThatThrownBy(() -> preview(f, ImportFormat.XLSX))
+                    .isInstanceOfSatisfying(ApiException.class,
+                            e -> assertThat(e.code()).isEqualTo("FILE_UNREADABLE"));
+        }
+    }
+
+    static byte[] rewriteSheet(byte[] xlsx, java.util.function.UnaryOperator<String> edit) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(xlsx));
+                ZipOutputStream zip = new ZipOutputStream(out)) {
+            ZipEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                byte[] content = in.readAllBytes();
+                zip.putNextEntry(new ZipEntry(e.getName()));
+                if (e.getName().equals("xl/worksheets/sheet1.xml")) {
+                    String xml = new String(content, StandardCharsets.UTF_8);
+                    String edited = edit.apply(xml);
+                    assertThat(edited).as("the edit applies").isNotEqualTo(xml);
+                    zip.write(edited.getBytes(StandardCharsets.UTF_8));
+                } else {
+                    zip.write(content);
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Test
     void refusesAnOversizedSharedStringTable() {
         List<List<Object>> rows = new java.util.ArrayList<>();
         rows.add(header());
