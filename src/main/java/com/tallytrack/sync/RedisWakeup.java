@@ -65,6 +65,9 @@ final class RedisWakeup implements WakeupChannel {
         ExponentialBackOff backOff = new ExponentialBackOff(100, 2.0);
         backOff.setMaxInterval(5000);
         c.setRecoveryBackoff(backOff);
+        // a wake-up only releases the tailer's semaphore: run it on the client's thread instead of a new thread
+        // per message (the container's default executor)
+        c.setTaskExecutor(Runnable::run);
         c.addMessageListener((message, pattern) -> {
             onWake.run();
         }, new ChannelTopic(CHANNEL));
