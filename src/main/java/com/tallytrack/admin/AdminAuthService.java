@@ -128,7 +128,7 @@ public class AdminAuthService {
         throttle.succeeded(clientIp);
         AdminUser user = found.get().user();
         users.recordLogin(user.id(), now);
-        TokenService.IssuedToken token = tokens.issue(user);
+        TokenService.IssuedToken token = tokens.issue(user, now);
         audit.record(username, "LOGIN", username, "role " + user.role());
         return new SignedIn(token, withLastLogin(user, now));
     }
@@ -183,6 +183,7 @@ public class AdminAuthService {
                 .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", null));
     }
 
+    /** Sets a new password and ends every session of the user, on every node, including the calling one. */
     public void changePassword(TokenService.Session session, String currentPassword, String newPassword) {
         List<FieldViolation> violations = new ArrayList<>();
         if (currentPassword == null || currentPassword.isEmpty()) {
@@ -199,6 +200,8 @@ public class AdminAuthService {
             throw new ApiException(HttpStatus.BAD_REQUEST, "VALIDATION_ERROR", List.of(new FieldViolation(
                     "current_password", "WRONG_PASSWORD", messages.get("admin.violation.WRONG_PASSWORD"))));
         }
+        // Every token of this user issued before this instant stops working on every node, this session's too
+        // (the console sends the user to sign in again).
         users.changePassword(account.user().id(), encoder.encode(newPassword), clock.instant());
         audit.record(session.username(), "PASSWORD_CHANGE", session.username(), null);
     }

@@ -91,6 +91,25 @@ class AdminUserRepository {
         }
     }
 
+    /** What every authenticated request needs to know about its token's user, as stored now. */
+    record SessionState(AdminUser.Role role, boolean enabled, Instant passwordChangedAt, boolean tokenRevoked) {
+    }
+
+    /**
+     * The user's current role, whether the account is enabled, when its password last changed, and whether
+     * this token was revoked: one round trip, by the unique username index and the revoked_token key. Empty when
+     * the account no longer exists.
+     */
+    Optional<SessionState> sessionState(String username, String tokenId) {
+        return jdbc.sql("SELECT u.role, u.enabled, u.password_changed_at, "
+                + "EXISTS (SELECT 1 FROM revoked_token r WHERE r.token_id = :id) AS revoked "
+                + "FROM admin_user u WHERE u.username = :u")
+                .param("u", username).param("id", tokenId)
+                .query((rs, row) -> new SessionState(AdminUser.Role.valueOf(rs.getString("role")),
+                        rs.getBoolean("enabled"), instant(rs, "password_changed_at"), rs.getBoolean("revoked")))
+                .optional();
+    }
+
     boolean isRevoked(String tokenId) {
         return jdbc.sql("SELECT COUNT(*) FROM revoked_token WHERE token_id = :id").param("id", tokenId)
                 .query(Long.class).single() > 0;

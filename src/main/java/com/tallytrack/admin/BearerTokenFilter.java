@@ -18,7 +18,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Authenticates a request that carries {@code Authorization: Bearer <token>}. A refused token leaves the request
  * anonymous and notes why, so the authorization rules answer 401 on protected paths with the reason in the
- * error details. Not a bean of its own: it must run only inside the security filter chain.
+ * error details. Checking a token costs one database query (revocation, password change, the user's current
+ * role and enabled flag), so only the protected paths ({@code /api/v1/admin/**}, {@code /actuator/**}) look at
+ * the header; public endpoints do no database work even when a client sends one. Not a bean of its own: it must
+ * run only inside the security filter chain.
  */
 class BearerTokenFilter extends OncePerRequestFilter {
 
@@ -32,6 +35,13 @@ class BearerTokenFilter extends OncePerRequestFilter {
     }
 
     @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        return !(path.startsWith("/api/v1/admin/") || path.equals("/api/v1/admin") || path.startsWith("/actuator/")
+                || path.equals("/actuator"));
+    }
+
+    @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
@@ -39,7 +49,7 @@ class BearerTokenFilter extends OncePerRequestFilter {
                 && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             TokenService.Verification verification = tokens.verify(header.substring(PREFIX.length()).strip());
             if (verification.session() != null) {
-                TokenService.Session session = verification.session();
+                TokenService.Session session = verification.session(); // its role is the stored one
                 UsernamePasswordAuthenticationToken authentication = UsernamePasswordAuthenticationToken.authenticated(
                         session, null, List.of(new SimpleGrantedAuthority("ROLE_" + session.role().name())));
                 SecurityContext context = SecurityContextHolder.createEmptyContext();

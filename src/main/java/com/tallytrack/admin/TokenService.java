@@ -5,6 +5,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,14 +25,19 @@ import com.tallytrack.system.LocalSecrets;
 /**
  * Issues and checks the admin bearer tokens: HS256-signed JWTs with a random id ({@code jti}) and an expiry of
  * {@code tallytrack.security.session-timeout}. Every node that shares the database shares the secret, so a
- * token issued by one node works on all; a logout revokes the id in the database, which every node checks on
- * every request.
+ * token issued by one node works on all. Every request with a token reads the user's row in the database
+ * (one query, which also checks the revocations): a logout revokes the token's id, a password change ends every
+ * token issued before it, and the role and the enabled flag are the stored ones, not those the token was
+ * issued with.
  */
 @Service
 public class TokenService {
 
     static final int MIN_SECRET_BYTES = 32;
     private static final String ISSUER = "tallytrack";
+    // The issue time in milliseconds: "iat" has whole seconds only, too coarse to tell a token issued just
+    // before a password change from one issued just after it.
+    private static final String ISSUED_AT_MILLIS = "iat_ms";
     private static final String SECRET_PROPERTY = "tallytrack.security.jwt-secret";
 
     private final byte[] secret;
@@ -76,7 +82,7 @@ public class TokenService {
         }
     }
 
-    /** What a valid token says: who, which role, which token, until when. */
+    /** A valid token's session: who, which role (as stored now), which token, until when. */
     public record Session(String username, AdminUser.Role role, String tokenId, Instant issuedAt,
             Instant expiresAt) implements java.security.Principal {
 
@@ -96,7 +102,14 @@ public class TokenService {
     }
 
     IssuedToken issue(AdminUser user) {
-        Instant now = clock.instant();
+        return issue(user, clock.instant());
+    }
+
+    /**
+     * A token issued at {@code now}. Login passes the time before it read the account, so a password change
+     * that lands while the login checks the old password still ends the new token.
+     */
+    IssuedToken issue(AdminUser user, Instant now) {
         // JWT times are whole seconds; truncating here keeps what we report equal to what the token says.
         Instant issuedAt = Instant.ofEpochSecond(now.getEpochSecond());
         Instant expiresAt = issuedAt.plus(timeout);
@@ -108,6 +121,7 @@ public class TokenService {
                 .issueTime(Date.from(issuedAt))
                 .expirationTime(Date.from(expiresAt))
                 .claim("role", user.role().name())
+                .claim(ISSUED_AT_MILLIS, now.toEpochMilli())
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         try {
@@ -129,23 +143,43 @@ public class TokenService {
         } catch (ParseException | JOSEException | RuntimeException e) {
             return new Verification(null, Rejection.INVALID);
         }
-        Session session;
+        String username;
+        String tokenId;
+        Instant issuedAt;
+        Instant issuedAtExactly;
+        ChronoUnit precision;
+        Instant expiresAt;
         try {
-            session = new Session(claims.getSubject(), AdminUser.Role.valueOf(claims.getStringClaim("role")),
-                    claims.getJWTID(), claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant());
+            username = claims.getSubject();
+            tokenId = claims.getJWTID();
+            issuedAt = claims.getIssueTime().toInstant();
+            Long millis = claims.getLongClaim(ISSUED_AT_MILLIS);
+            issuedAtExactly = millis == null ? issuedAt : Instant.ofEpochMilli(millis);
+            precision = millis == null ? ChronoUnit.SECONDS : ChronoUnit.MILLIS;
+            expiresAt = claims.getExpirationTime().toInstant();
+            AdminUser.Role.valueOf(claims.getStringClaim("role"));
         } catch (ParseException | RuntimeException e) {
             return new Verification(null, Rejection.INVALID);
         }
-        if (!ISSUER.equals(claims.getIssuer()) || session.username() == null || session.tokenId() == null) {
+        if (!ISSUER.equals(claims.getIssuer()) || username == null || tokenId == null) {
             return new Verification(null, Rejection.INVALID);
         }
-        if (!clock.instant().isBefore(session.expiresAt())) {
+        if (!clock.instant().isBefore(expiresAt)) {
             return new Verification(null, Rejection.EXPIRED);
         }
-        if (repository.isRevoked(session.tokenId())) {
+        // The one database round trip of an authenticated request.
+        Optional<AdminUserRepository.SessionState> found = repository.sessionState(username, tokenId);
+        if (found.isEmpty() || !found.get().enabled() || found.get().tokenRevoked()) {
             return new Verification(null, Rejection.REVOKED);
         }
-        return new Verification(session, null);
+        AdminUserRepository.SessionState state = found.get();
+        // Compared at the token's precision, so a token issued right after the change (in the same millisecond, or
+        // second for a token without "iat_ms") still works; one issued before it in an earlier one does not.
+        if (state.passwordChangedAt() != null
+                && issuedAtExactly.isBefore(state.passwordChangedAt().truncatedTo(precision))) {
+            return new Verification(null, Rejection.REVOKED);
+        }
+        return new Verification(new Session(username, state.role(), tokenId, issuedAt, expiresAt), null);
     }
 
     /** Makes the token unusable on every node, and forgets revocations that have expired anyway. */

@@ -280,6 +280,75 @@ class AdminAuthApiTest {
         }
 
         @Test
+        void aPasswordChangeEndsEverySessionOfThatUserButNotOthers() throws Exception {
+            String user = AdminLogin.uniqueName("pwend");
+            String changing = AdminLogin.newUserToken(mvc, user, "first-password", "VIEWER");
+            String otherSession = AdminLogin.token(mvc, user, "first-password");
+            String someoneElse = AdminLogin.adminToken(mvc);
+            mvc.perform(get("/api/v1/admin/me").with(bearer(otherSession))).andExpect(status().isOk());
+            mvc.perform(post("/api/v1/admin/change-password").with(bearer(changing))
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .content("{\"current_password\":\"first-password\",\"new_password\":\"second-password\"}"))
+                    .andExpect(status().isOk());
+            mvc.perform(get("/api/v1/admin/me").with(bearer(otherSession)))
+                    .andExpect(status().isUnauthorized())
+                    .andExpect(jsonPath("$.error.details.reason").value("revoked"));
+            // the session that changed it ends too: the console sends the user to sign in again
+            mvc.perform(get("/api/v1/admin/manifest/search").with(bearer(changing)))
+                    .andExpect(status().isUnauthorized())
+                    .andExpect(jsonPath("$.error.details.reason").value("revoked"));
+            // the old password no longer signs in, the new one does, and its token works at once
+            login(user, "first-password", randomIp()).andExpect(status().isUnauthorized());
+            String fresh = AdminLogin.token(mvc, user, "second-password");
+            mvc.perform(get("/api/v1/admin/me").with(bearer(fresh)))
+                    .andExpect(status().isOk())
+                    .andExpect(jsonPath("$.data.username").value(user));
+            mvc.perform(get("/api/v1/admin/me").with(bearer(someoneElse))).andExpect(status().isOk());
+        }
+
+        @Test
+        void aRoleChangedInTheDatabaseCountsFromTheNextRequest() throws Exception {
+            String user = AdminLogin.uniqueName("role");
+            String token = AdminLogin.newUserToken(mvc, user, "role-password-1", "VIEWER");
+            String createUser = "{\"username\":\"%s\",\"password\":\"other-password-1\",\"role\":\"VIEWER\"}";
+            mvc.perform(post("/api/v1/admin/create-user").with(bearer(token)).contentType(MediaType.APPLICATION_JSON)
+                    .content(createUser.formatted(AdminLogin.uniqueName("made"))))
+                    .andExpect(status().isForbidden());
+
+            jdbc.sql("UPDATE admin_user SET role = 'ADMIN' WHERE username = :u").param("u", user).update();
+            mvc.perform(get("/api/v1/admin/session/status").with(bearer(token)))
+                    .andExpect(status().isOk())
+                    .andExpect(jsonPath("$.role").value("ADMIN"));
+            mvc.perform(post("/api/v1/admin/create-user").with(bearer(token)).contentType(MediaType.APPLICATION_JSON)
+                    .content(createUser.formatted(AdminLogin.uniqueName("made"))))
+                    .andExpect(status().isCreated());
+
+            // and back: the token still says ADMIN, the row says VIEWER
+            jdbc.sql("UPDATE admin_user SET role = 'VIEWER' WHERE username = :u").param("u", user).update();
+            mvc.perform(post("/api/v1/admin/create-user").with(bearer(token)).contentType(MediaType.APPLICATION_JSON)
+                    .content(createUser.formatted(AdminLogin.uniqueName("made"))))
+                    .andExpect(status().isForbidden());
+            mvc.perform(get("/api/v1/admin/session/status").with(bearer(token)))
+                    .andExpect(jsonPath("$.role").value("VIEWER"));
+        }
+
+        @Test
+        void aDisabledOrDeletedAccountsTokenIs401() throws Exception {
+            String user = AdminLogin.uniqueName("off");
+            String token = AdminLogin.newUserToken(mvc, user, "off-password-1", "ADMIN");
+            mvc.perform(get("/api/v1/admin/me").with(bearer(token))).andExpect(status().isOk());
+            jdbc.sql("UPDATE admin_user SET enabled = FALSE WHERE username = :u").param("u", user).update();
+            mvc.perform(get("/api/v1/admin/manifest/search").with(bearer(token)))
+                    .andExpect(status().isUnauthorized())
+                    .andExpect(jsonPath("$.error.details.reason").value("revoked"));
+            // the flag, not anything else about the token, was the reason
+            jdbc.sql("UPDATE admin_user SET enabled = TRUE WHERE username = :u").param("u", user).update();
+            mvc.perform(get("/api/v1/admin/me").with(bearer(token))).andExpect(status().isOk());
+            jdbc.sql("DELETE FROM admin_user WHERE username = :u").param("u", user).update();
+            mvc.perform(get("/api/v1/admin/me").with(bearer(token))).andExpect(status().isUnauthorized());
+        }
+
+        @Test
         void aPasswordOverBcrypts72BytesIsRefusedAsTooLongNotAnInternalError() throws Exception {
             // 25 Chinese characters: short in characters, 75 bytes in UTF-8, more than BCrypt takes
             String longInBytes = "密".repeat(25);

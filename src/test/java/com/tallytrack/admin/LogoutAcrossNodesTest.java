@@ -21,7 +21,7 @@ import com.tallytrack.support.EmbeddedPostgres;
 
 /**
  * Two nodes (two application contexts on real ports) sharing one PostgreSQL and one JWT secret: a token from
- * node A works on node B, and a logout on A makes B refuse it too.
+ * node A works on node B, and a logout or a password change on A makes B refuse it too.
  */
 class LogoutAcrossNodesTest {
 
@@ -88,5 +88,36 @@ class LogoutAcrossNodesTest {
         assertThat(afterLogout.statusCode()).isEqualTo(401);
         assertThat((String) JsonPath.read(afterLogout.body(), "$.error.details.reason")).isEqualTo("revoked");
         assertThat(send(nodeA, "GET", "/api/v1/admin/me", token, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aPasswordChangeOnOneNodeEndsTheUsersSessionsOnEveryNode() throws Exception {
+        String admin = JsonPath.read(send(nodeA, "POST", "/api/v1/admin/login", null,
+                "{\"username\":\"admin\",\"password\":\"" + AdminLogin.ADMIN_PASSWORD + "\"}").body(),
+                "$.access_token");
+        String user = AdminLogin.uniqueName("nodes");
+        assertThat(send(nodeA, "POST", "/api/v1/admin/create-user", admin, "{\"username\":\"" + user
+                + "\",\"password\":\"first-password\",\"role\":\"VIEWER\"}").statusCode()).isEqualTo(201);
+        String credentials = "{\"username\":\"" + user + "\",\"password\":\"%s\"}";
+        String onA = JsonPath.read(send(nodeA, "POST", "/api/v1/admin/login", null,
+                credentials.formatted("first-password")).body(), "$.access_token");
+        String onB = JsonPath.read(send(nodeB, "POST", "/api/v1/admin/login", null,
+                credentials.formatted("first-password")).body(), "$.access_token");
+        assertThat(send(nodeB, "GET", "/api/v1/admin/me", onB, null).statusCode()).isEqualTo(200);
+
+        assertThat(send(nodeA, "POST", "/api/v1/admin/change-password", onA,
+                "{\"current_password\":\"first-password\",\"new_password\":\"second-password\"}").statusCode())
+                .isEqualTo(200);
+
+        HttpResponse<String> afterChange = send(nodeB, "GET", "/api/v1/admin/me", onB, null);
+        assertThat(afterChange.statusCode()).isEqualTo(401);
+        assertThat((String) JsonPath.read(afterChange.body(), "$.error.details.reason")).isEqualTo("revoked");
+        assertThat(send(nodeA, "GET", "/api/v1/admin/me", onB, null).statusCode()).isEqualTo(401);
+        HttpResponse<String> again = send(nodeB, "POST", "/api/v1/admin/login", null,
+                credentials.formatted("second-password"));
+        assertThat(again.statusCode()).isEqualTo(200);
+        String fresh = JsonPath.read(again.body(), "$.access_token");
+        assertThat(send(nodeA, "GET", "/api/v1/admin/me", fresh, null).statusCode()).isEqualTo(200);
+        assertThat(send(nodeB, "GET", "/api/v1/admin/me", admin, null).statusCode()).isEqualTo(200);
     }
 }
