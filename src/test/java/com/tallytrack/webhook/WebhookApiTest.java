@@ -61,6 +61,14 @@ class WebhookApiTest {
     PlatformTransactionManager transactionManager;
     @Autowired
     ManifestService manifests;
+    @Autowired
+    WebhookProperties properties;
+    @Autowired
+    WebhookRepository repository;
+    @Autowired
+    TargetPolicy targets;
+    @Autowired
+    com.tallytrack.audit.AuditLog audit;
 
     String admin;
 
@@ -296,6 +304,49 @@ class WebhookApiTest {
         mvc.perform(post("/api/v1/admin/webhooks/" + id + "/enable").with(bearer(admin))).andExpect(status().isOk())
                 .andExpect(jsonPath("$.data.state").value("enabled"));
         assertThat(auditActions()).contains("WEBHOOK_ENABLE");
+    }
+
+    /**
+     * A name checked at registration may resolve elsewhere later (DNS rebinding). Here the stored target is made to
+     * point at loopback after registration; a worker on this context's real target policy (private targets refused)
+     * refuses it at delivery, logs why, and the receiver never sees a request.
+     */
+    @Test
+    void aTargetThatNowPointsInsideIsRefusedAtDeliveryAndNeverCalled() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            long id = registered(PUBLIC_TARGET, "[\"milestone.changed\"]");
+            jdbc.sql("UPDATE webhook_endpoint SET url = :url WHERE id = :id").param("url", receiver.url("/inside"))
+                    .param("id", id).update();
+            mvc.perform(post("/api/v1/admin/webhooks/" + id + "/test").with(bearer(admin)))
+                    .andExpect(status().isAccepted());
+            WebhookProperties p = properties;
+            WebhookProperties delivering = new WebhookProperties(p.allowPrivateTargets(), true, p.maxUrlLength(),
+                    p.maxEndpoints(), p.resolveTimeout(), p.connectTimeout(), p.readTimeout(), p.overallTimeout(),
+                    p.responseLogLimit(), p.initialBackoff(), p.backoffMultiplier(), p.maxBackoff(), p.jitter(),
+                    p.disableAfterFailures(), p.maxConcurrentDeliveries(), java.time.Duration.ofMillis(100), p.lease(),
+                    p.retention(), p.maxTrackingNumbers(), p.maxPageSize());
+            assertThat(delivering.allowPrivateTargets()).isFalse();
+            WebhookDeliveryWorker worker = new WebhookDeliveryWorker(repository, targets, new WebhookSender(delivering),
+                    delivering, audit, transactionManager, java.util.Optional.empty());
+            worker.start();
+            try {
+                WebhookDeliveryTest.awaitCondition(() -> repository.countAttempts(id) >= 1);
+            } finally {
+                worker.stop();
+            }
+            WebhookRepository.Attempt attempt = repository.attempts(id, 10, 0).get(0);
+            assertThat(attempt.outcome()).isEqualTo("failed");
+            assertThat(attempt.statusCode()).isNull();
+            assertThat(attempt.error()).contains("127.0.0.1").contains("loopback")
+                    .contains("tallytrack.webhooks.allow-private-targets=true");
+            assertThat(receiver.received()).isEmpty();
+            mvc.perform(get("/api/v1/admin/webhooks/" + id + "/deliveries").with(bearer(admin)))
+                    .andExpect(status().isOk())
+                    .andExpect(jsonPath("$.data[0].outcome").value("failed"))
+                    .andExpect(jsonPath("$.data[0].event_type").value("webhook.test"))
+                    .andExpect(jsonPath("$.data[0].attempt").value(1))
+                    .andExpect(jsonPath("$.pagination.total_count").value(1));
+        }
     }
 
     void manifest(String tracking, String pkg) {
