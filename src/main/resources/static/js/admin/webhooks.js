@@ -191,7 +191,8 @@ function render() {
 function renderForm() {
     const admin = isAdmin();
     document.getElementById('wh-add').disabled = !admin;
-    show('wh-form-message', admin ? null : 'info', admin ? null : t('wh.adminOnly'));
+    // an admin's last outcome (e.g. "added") stays; a viewer sees why the form is off
+    if (!admin) show('wh-form-message', 'info', t('wh.adminOnly'));
 }
 
 function markFieldErrors(form, error) {
@@ -354,7 +355,7 @@ document.getElementById('wh-d-next').addEventListener('click', () => { deliverie
 document.getElementById('wh-deliveries-close').addEventListener('click', closeDeliveries);
 
 export const webhooksView = {
-    enter() { load(); },
+    enter() { show('wh-form-message', null, null); show('wh-message', null, null); load(); },
     leave() { hideSecret(); },
     rerender() { render(); }
 };

@@ -58,7 +58,7 @@ class AdminWebhooksIT extends BrowserTestBase {
                 .doesNotContain(secret);
 
         // never again: a fresh page load lists the endpoint without it
-        open("/admin/#webhooks");
+        driver.navigate().refresh();
         visible(By.id("wh-url"));
         waitUpTo(10).until(d -> !d.findElements(row(url)).isEmpty());
         assertThat(driver.findElement(By.id("wh-secret")).isDisplayed()).isFalse();

@@ -181,6 +181,20 @@ class WebhookApiTest {
     }
 
     @Test
+    void theEndpointLimitIsAConflictNamingItsProperty() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            jdbc.sql("INSERT INTO webhook_endpoint (url, events, secret, enabled, consecutive_failures, created_at) "
+                    + "VALUES (:u, 'milestone.changed', 'whsec_x', TRUE, 0, CURRENT_TIMESTAMP)")
+                    .param("u", "https://203.0.113.30/" + i).update();
+        }
+        register(PUBLIC_TARGET, "[\"milestone.changed\"]").andExpect(status().isConflict())
+                .andExpect(jsonPath("$.error.code").value("WEBHOOK_LIMIT_REACHED"))
+                .andExpect(jsonPath("$.error.message").value(containsString("tallytrack.webhooks.max-endpoints")))
+                .andExpect(jsonPath("$.error.details.limit").value(40));
+        assertThat(endpointCount()).isEqualTo(40);
+    }
+
+    @Test
     void aViewerReadsButChangesNothingAndNoTokenIs401() throws Exception {
         long id = registered(PUBLIC_TARGET, "[\"milestone.changed\"]");
         String viewer = AdminLogin.viewerToken(mvc);
