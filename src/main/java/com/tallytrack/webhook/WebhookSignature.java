@@ -2,7 +2,6 @@ package com.tallytrack.webhook;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.HexFormat;
 
 import javax.crypto.Mac;
@@ -34,31 +33,5 @@ final class WebhookSignature {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
-    }
-
-    /** Whether a header value carries a valid signature of body (constant-time comparison of the MAC). */
-    static boolean verify(String secret, String header, byte[] body) {
-        if (header == null) {
-            return false;
-        }
-        Long t = null;
-        String v1 = null;
-        for (String part : header.split(",")) {
-            String[] kv = part.strip().split("=", 2);
-            if (kv.length == 2 && kv[0].equals("t")) {
-                try {
-                    t = Long.parseLong(kv[1]);
-                } catch (NumberFormatException e) {
-                    return false;
-                }
-            } else if (kv.length == 2 && kv[0].equals("v1")) {
-                v1 = kv[1];
-            }
-        }
-        if (t == null || v1 == null) {
-            return false;
-        }
-        return MessageDigest.isEqual(hmacHex(secret, t, body).getBytes(StandardCharsets.US_ASCII),
-                v1.getBytes(StandardCharsets.US_ASCII));
     }
 }
