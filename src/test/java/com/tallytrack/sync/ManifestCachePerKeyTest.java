@@ -6,6 +6,7 @@ import static org.mockito.ArgumentMatchers.anyCollection;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -45,7 +46,7 @@ class ManifestCachePerKeyTest {
 
     @Test
     void aHotSetKeepsItsHitRateDuringAHundredThousandRowImportOfOtherNumbers() {
-        ManifestService manifests = mock(ManifestService.class);
+        ManifestService manifests = mock(ManifestService.class, withSettings().stubOnly());
         when(manifests.findByTrackingNumber(anyString())).thenAnswer(inv -> Optional.of(row(inv.getArgument(0), 0)));
         ManifestCache cache = new ManifestCache(manifests, ManifestCacheRaceTest.defaults(), Clock.systemUTC());
         List<String> hot = new ArrayList<>();
@@ -74,7 +75,23 @@ class ManifestCachePerKeyTest {
         assertThat(hitRate).as("hot-set hit rate during the import").isGreaterThanOrEqualTo(0.99);
     }
 
-    /** The database stand-in: a version per number; reading may let other steps overtake the lookup. */
+    /**
+     * One stub-only stand-in for the database for all scenarios (creating a mock per seed, or recording every call,
+     * would dominate the run); it answers from the current scenario.
+     */
+    static final AtomicReference<Scenario> CURRENT = new AtomicReference<>();
+    static final ManifestService DATABASE = database();
+    static final SyncProperties DEFAULTS = ManifestCacheRaceTest.defaults();
+
+    static ManifestService database() {
+        ManifestService manifests = mock(ManifestService.class, withSettings().stubOnly());
+        when(manifests.findByTrackingNumber(anyString())).thenAnswer(inv -> CURRENT.get().read(inv.getArgument(0)));
+        when(manifests.findByTrackingNumbers(anyCollection()))
+                .thenAnswer(inv -> CURRENT.get().readAll(inv.getArgument(0)));
+        return manifests;
+    }
+
+    /** A version per number; reading may let other "threads'" steps overtake the lookup. */
     static final class Scenario {
         final Random random;
         final long seed;
@@ -88,19 +105,8 @@ class ManifestCachePerKeyTest {
             this.seed = seed;
             this.random = new Random(seed);
             keys.forEach(k -> database.put(k, 0));
-            ManifestService manifests = mock(ManifestService.class);
-            when(manifests.findByTrackingNumber(anyString())).thenAnswer(inv -> read(inv.getArgument(0)));
-            when(manifests.findByTrackingNumbers(anyCollection())).thenAnswer(inv -> {
-                Collection<String> wanted = inv.getArgument(0);
-                overtake();
-                Map<String, Manifest> found = new HashMap<>();
-                for (String k : wanted) {
-                    found.put(k, row(k, database.get(k)));
-                }
-                overtake();
-                return found;
-            });
-            cache = new ManifestCache(manifests, ManifestCacheRaceTest.defaults(), Clock.systemUTC());
+            cache = new ManifestCache(DATABASE, DEFAULTS, Clock.systemUTC());
+            CURRENT.set(this);
         }
 
         Optional<Manifest> read(String key) {
@@ -108,6 +114,16 @@ class ManifestCachePerKeyTest {
             Manifest value = row(key, database.get(key));
             overtake(); // steps between reading and putting: the race the guarantee is about
             return Optional.of(value);
+        }
+
+        Map<String, Manifest> readAll(Collection<String> wanted) {
+            overtake();
+            Map<String, Manifest> found = new HashMap<>();
+            for (String k : wanted) {
+                found.put(k, row(k, database.get(k)));
+            }
+            overtake();
+            return found;
         }
 
         void overtake() {
@@ -191,7 +207,7 @@ class ManifestCachePerKeyTest {
         Map<String, Integer> database = new ConcurrentHashMap<>();
         List<String> keys = List.of("C0", "C1", "C2");
         keys.forEach(k -> database.put(k, 0));
-        ManifestService manifests = mock(ManifestService.class);
+        ManifestService manifests = mock(ManifestService.class, withSettings().stubOnly());
         when(manifests.findByTrackingNumber(anyString())).thenAnswer(inv -> {
             String k = inv.getArgument(0);
             Manifest value = row(k, database.get(k));
