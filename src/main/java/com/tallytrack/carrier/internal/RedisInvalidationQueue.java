@@ -63,7 +63,10 @@ final class RedisInvalidationQueue implements AutoCloseable {
         if (numbers.isEmpty() || !trusted()) {
             return; // the wipe that ends the suspicion covers these too
         }
-        List<String> batch = List.copyOf(numbers);
+        List<String> batch = numbers.stream().filter(java.util.Objects::nonNull).distinct().toList();
+        if (batch.isEmpty()) {
+            return;
+        }
         if (queued.addAndGet(batch.size()) > capacity) {
             queued.addAndGet(-batch.size());
             distrust("more than tallytrack.redis.invalidation-queue-capacity (" + capacity
