@@ -114,6 +114,23 @@ class SharedTierFaultTest {
     }
 
     @Test
+    void aSharedAnswerReadBeforeAnInvalidationDoesNotRefillTheLocalTierAfterIt() throws Exception {
+        nodeB.put("RACE000001", "auto", answer());
+        nodeA.get("WARM000001", "auto"); // nodeA's connection is up: the next chunk it sends is the read below
+        proxy.delay(1500); // nodeA's Redis read below takes about 3 s
+        long before = proxy.clientChunks();
+        java.util.concurrent.CompletableFuture<java.util.Optional<CachedAnswer>> slowRead =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> nodeA.get("RACE000001", "auto"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> proxy.clientChunks() > before); // the read is on its way…
+        nodeA.invalidate(List.of("RACE000001")); // …when a change of the number is applied on this node
+        assertThat(slowRead.get(20, java.util.concurrent.TimeUnit.SECONDS)).as("it began before the change")
+                .isPresent();
+        assertThat(nodeA.get("RACE000001", "auto")).as("the old shared answer did not land in the local tier")
+                .isEmpty();
+        proxy.pass();
+    }
+
+    @Test
     void aDeleteLostToABlackholedRedisDistrustsTheSharedTierUntilItIsWiped() {
         nodeB.put("LOST000001", "auto", answer());
         nodeB.put("OTHER00001", "auto", answer());

@@ -37,6 +37,7 @@ public final class FaultProxy implements AutoCloseable {
     private final ServerSocket server;
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong clientChunks = new AtomicLong();
     private volatile Mode mode = Mode.PASS;
     private volatile long delayMillis;
     private volatile boolean closed;
@@ -70,6 +71,11 @@ public final class FaultProxy implements AutoCloseable {
     /** Connections accepted so far (refused ones in {@code cut} mode included). */
     public long acceptedConnections() {
         return accepted.get();
+    }
+
+    /** Chunks read from clients so far (a test can wait until a request is in the proxy's hands). */
+    public long clientChunks() {
+        return clientChunks.get();
     }
 
     /** Open client connections now. */
@@ -129,7 +135,7 @@ public final class FaultProxy implements AutoCloseable {
                     Link link = new Link(client, null);
                     links.add(link);
                     link.lostBytes = true;
-                    start(link, client, null, "blackhole");
+                    start(link, client, null, "blackhole", true);
                     continue;
                 }
                 upstream = new Socket();
@@ -137,8 +143,8 @@ public final class FaultProxy implements AutoCloseable {
                 upstream.setTcpNoDelay(true);
                 Link link = new Link(client, upstream);
                 links.add(link);
-                start(link, client, upstream, "up");
-                start(link, upstream, client, "down");
+                start(link, client, upstream, "up", true);
+                start(link, upstream, client, "down", false);
             } catch (IOException e) {
                 closeQuietly(client);
                 closeQuietly(upstream);
@@ -146,13 +152,13 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private void start(Link link, Socket from, Socket to, String direction) {
-        Thread t = new Thread(() -> pump(link, from, to), "fault-proxy-" + port() + "-" + direction);
+    private void start(Link link, Socket from, Socket to, String direction, boolean fromClient) {
+        Thread t = new Thread(() -> pump(link, from, to, fromClient), "fault-proxy-" + port() + "-" + direction);
         t.setDaemon(true);
         t.start();
     }
 
-    private void pump(Link link, Socket from, Socket to) {
+    private void pump(Link link, Socket from, Socket to, boolean fromClient) {
         byte[] buffer = new byte[16 * 1024];
         try {
             InputStream in = from.getInputStream();
@@ -161,6 +167,9 @@ public final class FaultProxy implements AutoCloseable {
                 int n = in.read(buffer);
                 if (n < 0) {
                     break;
+                }
+                if (fromClient) {
+                    clientChunks.incrementAndGet();
                 }
                 Mode now = mode;
                 if (now == Mode.BLACKHOLE || out == null) {

@@ -46,6 +46,8 @@ final class RedisInvalidationQueue implements AutoCloseable {
     /** Bumped for every reason to wipe; the tier is trusted while {@link #wipedThrough} has caught up with it. */
     private final AtomicLong wipeRequests = new AtomicLong();
     private volatile long wipedThrough;
+    /** Bumped by every invalidation before it touches the local tier (see {@link #generation}). */
+    private final AtomicLong generation = new AtomicLong();
     private volatile boolean running = true;
     private final Thread worker;
 
@@ -58,8 +60,18 @@ final class RedisInvalidationQueue implements AutoCloseable {
         worker.start();
     }
 
+    /**
+     * Counts invalidations. A reader takes it before asking Redis and fills its local tier with the answer only if
+     * it is unchanged, checked inside the local map's per-key compute; invalidations bump it <em>before</em> they
+     * remove local entries (under the same per-key lock), so an answer read before an invalidation never outlives it.
+     */
+    long generation() {
+        return generation.get();
+    }
+
     /** Queues the numbers' Redis delete; returns at once whatever Redis does. */
     void enqueue(Collection<String> numbers) {
+        generation.incrementAndGet();
         if (numbers.isEmpty() || !trusted()) {
             return; // the wipe that ends the suspicion covers these too
         }
@@ -79,6 +91,7 @@ final class RedisInvalidationQueue implements AutoCloseable {
 
     /** Asks for a wipe of the shared tier ({@code invalidateAll}); the tier is not used until it is done. */
     void wipe() {
+        generation.incrementAndGet();
         wipeRequests.incrementAndGet();
     }
 

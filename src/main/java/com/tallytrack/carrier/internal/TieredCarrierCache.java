@@ -98,11 +98,12 @@ public class TieredCarrierCache implements CarrierCache, AutoCloseable {
             return Optional.of(answer);
         }
         if (redis != null && invalidations.trusts(queryNumber)) {
+            long generation = invalidations.generation();
             Optional<CachedAnswer> shared = redis.call(r -> r.<String, String>opsForHash().get(key(queryNumber), company))
                     .map(String.class::cast)
                     .flatMap(this::parse);
             if (shared.isPresent() && (answer == null || shared.get().fetchedAt().isAfter(answer.fetchedAt()))) {
-                putLocal(queryNumber, company, shared.get());
+                putLocalUnlessInvalidated(queryNumber, company, shared.get(), generation);
                 return shared;
             }
         }
@@ -135,6 +136,18 @@ public class TieredCarrierCache implements CarrierCache, AutoCloseable {
         }
     }
 
+    /** Fills the local tier from Redis unless an invalidation began since the read (see generation()). */
+    private void putLocalUnlessInvalidated(String queryNumber, String company, CachedAnswer answer, long generation) {
+        local.asMap().compute(queryNumber, (k, old) -> {
+            if (invalidations.generation() != generation) {
+                return old;
+            }
+            Map<String, CachedAnswer> next = old == null ? new HashMap<>() : new HashMap<>(old);
+            next.put(company, answer);
+            return Map.copyOf(next);
+        });
+    }
+
     private void putLocal(String queryNumber, String company, CachedAnswer answer) {
         local.asMap().compute(queryNumber, (k, old) -> {
             Map<String, CachedAnswer> next = old == null ? new HashMap<>() : new HashMap<>(old);
@@ -153,18 +166,18 @@ public class TieredCarrierCache implements CarrierCache, AutoCloseable {
 
     @Override
     public void invalidate(Collection<String> queryNumbers) {
-        local.invalidateAll(queryNumbers);
         if (invalidations != null) {
-            invalidations.enqueue(queryNumbers);
+            invalidations.enqueue(queryNumbers); // first: it bumps the generation a racing Redis read checks
         }
+        local.invalidateAll(queryNumbers);
     }
 
     @Override
     public void invalidateAll() {
-        local.invalidateAll();
         if (invalidations != null) {
             invalidations.wipe();
         }
+        local.invalidateAll();
     }
 
     @Override
