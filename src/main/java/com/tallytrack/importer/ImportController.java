@@ -85,14 +85,14 @@ class ImportController {
     Map<String, Object> job(@PathVariable String jobId) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);
-        body.put("data", find(jobId).view(true));
+        body.put("data", jobs.view(jobId).orElseThrow(() -> notFound(jobId)));
         return body;
     }
 
     /** Server-sent events: {@code progress} while it runs, then one {@code done} with the full state. */
     @GetMapping(path = "/upload/jobs/{jobId}/events", produces = "text/event-stream")
     SseEmitter events(@PathVariable String jobId) {
-        return find(jobId).subscribe(SSE_TIMEOUT_MILLIS);
+        return jobs.subscribe(jobId, SSE_TIMEOUT_MILLIS).orElseThrow(() -> notFound(jobId));
     }
 
     @GetMapping("/template/download")
@@ -153,8 +153,8 @@ class ImportController {
         }
     }
 
-    private ImportJob find(String jobId) {
-        return jobs.find(jobId).orElseThrow(() -> ApiException.notFound("IMPORT_JOB_NOT_FOUND", jobId));
+    private static ApiException notFound(String jobId) {
+        return ApiException.notFound("IMPORT_JOB_NOT_FOUND", jobId);
     }
 
     private static String format(String format) {
