@@ -63,12 +63,6 @@ class ImportJobStore {
                 .param("id", id).update() == 1;
     }
 
-    /** This node is alive: its unfinished jobs beat. */
-    int heartbeat(String node, Instant now) {
-        return jdbc.sql("UPDATE import_job SET heartbeat_at = :now WHERE node = :node AND " + ACTIVE)
-                .param("now", at(now)).param("node", node).update();
-    }
-
     Optional<StoredJob> find(String id) {
         return jdbc.sql("SELECT * FROM import_job WHERE id = :id").param("id", id).query(ImportJobStore::job)
                 .optional();

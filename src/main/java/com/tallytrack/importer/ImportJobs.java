@@ -248,8 +248,11 @@ class ImportJobs implements DisposableBean, ImportJob.Listener {
 
     private void beat() {
         Instant now = clock.instant();
-        if (!running.isEmpty()) {
-            store.heartbeat(node, now);
+        // the heartbeat carries the latest progress too: a throttled progress write is never the last word
+        for (ImportJob job : running.values()) {
+            if (!job.finished()) {
+                store.progress(job.id, job.state().name(), write(job.view(false)), now);
+            }
         }
         Instant cutoff = now.minus(properties.jobTimeout());
         for (StoredJob dead : store.stale(cutoff)) {
