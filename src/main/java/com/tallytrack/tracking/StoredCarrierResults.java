@@ -2,8 +2,8 @@ package com.tallytrack.tracking;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -64,8 +64,8 @@ public class StoredCarrierResults {
         return new StoredCarrierResult(rs.getString("query_number"), rs.getString("company_code"),
                 rs.getString("company_name"), rs.getString("state"), rs.getString("detailed_state"),
                 rs.getString("milestone"), rs.getBoolean("is_final"), rs.getBoolean("simulated"),
-                tracks(rs.getString("tracks")), instant(rs.getTimestamp("newest_event_time")),
-                rs.getString("last_event"), rs.getString("source"), instant(rs.getTimestamp("received_at")));
+                tracks(rs.getString("tracks")), instant(rs.getObject("newest_event_time", OffsetDateTime.class)),
+                rs.getString("last_event"), rs.getString("source"), instant(rs.getObject("received_at", OffsetDateTime.class)));
     }
 
     private List<StoredTrack> tracks(String text) {
@@ -90,7 +90,7 @@ public class StoredCarrierResults {
         return v == null || v.isNull() ? null : v.asString();
     }
 
-    private static Instant instant(Timestamp t) {
+    private static Instant instant(OffsetDateTime t) {
         return t == null ? null : t.toInstant();
     }
 }
