@@ -62,7 +62,7 @@ export function sortedTracks(tracks) {
 }
 
 function trackItems(leg) {
-    return sortedTracks(leg.tracks).map(tr => el('li', { className: 'track' },
+    return sortedTracks(leg.tracks).map(tr => el('li', { className: 'track', dataset: { leg: leg.role } },
         el('time', { datetime: tr.time || '' }, tr.time || ''),
         tr.location ? el('span', { className: 'location' }, tr.location, ' ') : null,
         el('span', { className: 'description' }, tr.description || '')));

@@ -103,9 +103,9 @@ async function refresh(packageNumber) {
         const r = json.refresh ?? {};
         const text = r.success ? t(r.cached ? 'pk.refreshed.cached' : 'pk.refreshed', packageNumber)
             : t('pk.refresh.failed', packageNumber, r.error ?? r.error_code ?? '');
-        show('pk-message', r.success ? 'success' : 'warn', text);
         if (detail && detail.summary?.package_number === packageNumber) detail = payload(json);
-        await load();
+        await load(); // clears the message area, so the outcome is shown after it
+        show('pk-message', r.success ? 'success' : 'warn', text);
     } catch (error) {
         if (error.status !== 401) show('pk-message', 'error', errorText(error));
     }
