@@ -1,6 +1,8 @@
 // Public query page: one or many tracking numbers → /api/v1/tracking/query or /batch-query, results as cards.
+// A single number asks for its journey (both legs of a linked number); a batch never does (carrier budget).
 // Everything from the input or the server is rendered as text (textContent), never as HTML.
 import { t, applyTexts, bindLanguageSwitch, acceptLanguage, el, formatTime } from './i18n.js';
+import { journeyView, sortedTracks } from './journey.js';
 
 const MAX_BATCH = 50;
 const form = document.getElementById('query-form');
@@ -80,13 +82,6 @@ function stateClass(info) {
     return 'state-other';
 }
 
-function sortedTracks(tracks) {
-    // The API returns newest first; sort again defensively (stable for equal or unparsable times).
-    return [...(tracks || [])].map((tr, i) => ({ tr, i, ts: Date.parse(tr.time) }))
-        .sort((a, b) => (Number.isNaN(a.ts) || Number.isNaN(b.ts) ? a.i - b.i : b.ts - a.ts || a.i - b.i))
-        .map(x => x.tr);
-}
-
 function resultCard(result) {
     const number = result.original_tracking_number || result.cleaned_tracking_number || '';
     const info = result.tracking_info || null;
@@ -118,6 +113,10 @@ function resultCard(result) {
     }
     if (result.query_time) dl.append(el('dt', {}, t('public.queryTime')), el('dd', {}, formatTime(result.query_time)));
     card.append(dl);
+    if (result.journey) {
+        card.append(journeyView(result));
+        return card;
+    }
     card.append(el('h3', {}, t('public.timeline')));
     const tracks = sortedTracks(info?.tracks);
     if (tracks.length === 0) {
@@ -172,7 +171,7 @@ async function query() {
         let list;
         let summary = null;
         if (valid.length === 1 && invalid.length === 0) {
-            const { status: code, json, retryAfter } = await post('/api/v1/tracking/query', { tracking_number: valid[0] });
+            const { status: code, json, retryAfter } = await post('/api/v1/tracking/query', { tracking_number: valid[0], include_journey: true });
             if (code >= 400 || !json || json.error?.code) {
                 lastRender = () => showMessage('error', friendlyError(json?.error?.code, json?.error?.message, retryAfter));
                 lastRender();

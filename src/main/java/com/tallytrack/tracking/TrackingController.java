@@ -19,20 +19,27 @@ class TrackingController {
     private final TrackingQueryService queries;
     private final QueryRateLimiter rateLimiter;
 
-    TrackingController(TrackingQueryService queries, QueryRateLimiter rateLimiter) {
+    private final JourneyService journeys;
+
+    TrackingController(TrackingQueryService queries, QueryRateLimiter rateLimiter, JourneyService journeys) {
         this.queries = queries;
         this.rateLimiter = rateLimiter;
+        this.journeys = journeys;
     }
 
-    record QueryRequest(String trackingNumber, String companyCode, String phone) {
+    /** {@code include_journey: true} adds the two-leg journey (single-number queries only, never a batch). */
+    record QueryRequest(String trackingNumber, String companyCode, String phone, Boolean includeJourney) {
     }
 
     record BatchRequest(List<String> trackingNumbers, String companyCode) {
     }
 
     @PostMapping("/query")
-    TrackingQueryResult query(@RequestBody QueryRequest request, HttpServletRequest http) {
+    Object query(@RequestBody QueryRequest request, HttpServletRequest http) {
         rateLimiter.acquire(http.getRemoteAddr(), 1);
+        if (Boolean.TRUE.equals(request.includeJourney())) {
+            return journeys.query(request.trackingNumber(), request.companyCode(), request.phone());
+        }
         return queries.query(request.trackingNumber(), request.companyCode(), request.phone());
     }
 

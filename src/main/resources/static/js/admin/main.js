@@ -8,8 +8,10 @@ import { uploadView } from './upload.js';
 import { syncView } from './sync.js';
 import { auditView } from './audit.js';
 import { usersView } from './users.js';
+import { packagesView } from './packages.js';
 
-const views = { manifests: manifestsView, upload: uploadView, sync: syncView, audit: auditView, users: usersView };
+const views = { manifests: manifestsView, upload: uploadView, sync: syncView, audit: auditView, users: usersView,
+    packages: packagesView };
 let active = null;
 
 const loginView = document.getElementById('view-login');

@@ -40,7 +40,8 @@ class PublicPageIT extends BrowserTestBase {
         assertThat(card.findElement(By.cssSelector(".company")).getText()).isNotBlank();
         assertThat(card.findElement(By.cssSelector(".badge.state")).getText()).isNotBlank();
         assertThat(card.findElement(By.cssSelector(".badge.demo")).isDisplayed()).isTrue();
-        List<WebElement> events = card.findElements(By.cssSelector(".timeline li"));
+        // a single number shows its journey: newest first within the package leg (the domestic leg follows it)
+        List<WebElement> events = card.findElements(By.cssSelector(".timeline li.track[data-leg='package']"));
         assertThat(events).isNotEmpty();
         List<OffsetDateTime> times = events.stream()
                 .map(e -> e.findElement(By.tagName("time")).getAttribute("datetime"))
