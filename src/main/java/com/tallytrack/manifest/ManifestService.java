@@ -202,7 +202,7 @@ public class ManifestService {
         if (ids.size() > properties.batchDeleteLimit()) {
             throw ApiException.badRequest("BATCH_TOO_LARGE",
                     Map.of("limit", properties.batchDeleteLimit(), "property", "tallytrack.manifest.batch-delete-limit"),
-                    properties.batchDeleteLimit(), "tallytrack.manifest.batch-delete-limit");
+                    String.valueOf(properties.batchDeleteLimit()), "tallytrack.manifest.batch-delete-limit");
         }
         Set<Long> unique = new LinkedHashSet<>(ids);
         List<Manifest> found = repository.findByIds(unique);

@@ -84,7 +84,7 @@ public class TrackingQueryService implements DisposableBean {
         }
         if (trackingNumbers.size() > properties.batchMaxSize()) {
             throw ApiException.badRequest("BATCH_TOO_LARGE", Map.of("limit", properties.batchMaxSize(),
-                    "property", "tallytrack.query.batch-max-size"), properties.batchMaxSize(),
+                    "property", "tallytrack.query.batch-max-size"), String.valueOf(properties.batchMaxSize()),
                     "tallytrack.query.batch-max-size");
         }
     }
