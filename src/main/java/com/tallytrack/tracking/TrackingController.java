@@ -18,10 +18,13 @@ class TrackingController {
 
     private final TrackingQueryService queries;
     private final QueryRateLimiter rateLimiter;
+    private final ManifestInfoProperties.Mode manifestInfo;
 
-    TrackingController(TrackingQueryService queries, QueryRateLimiter rateLimiter) {
+    TrackingController(TrackingQueryService queries, QueryRateLimiter rateLimiter,
+            ManifestInfoProperties manifestInfo) {
         this.queries = queries;
         this.rateLimiter = rateLimiter;
+        this.manifestInfo = manifestInfo.manifestInfo();
     }
 
     record QueryRequest(String trackingNumber, String companyCode, String phone) {
@@ -33,14 +36,24 @@ class TrackingController {
     @PostMapping("/query")
     TrackingQueryResult query(@RequestBody QueryRequest request, HttpServletRequest http) {
         rateLimiter.acquire(http.getRemoteAddr(), 1);
-        return queries.query(request.trackingNumber(), request.companyCode(), request.phone());
+        return shown(queries.query(request.trackingNumber(), request.companyCode(), request.phone()));
     }
 
     @PostMapping("/batch-query")
     BatchQueryResult batch(@RequestBody BatchRequest request, HttpServletRequest http) {
         queries.checkBatch(request.trackingNumbers());
         rateLimiter.acquire(http.getRemoteAddr(), request.trackingNumbers().size());
-        return queries.batch(request.trackingNumbers(), request.companyCode());
+        BatchQueryResult batch = queries.batch(request.trackingNumbers(), request.companyCode());
+        return new BatchQueryResult(batch.total(), batch.successCount(), batch.failedCount(),
+                batch.results().stream().map(this::shown).toList());
+    }
+
+    /** The answer with only as much of the manifest as {@code tallytrack.query.manifest-info} allows. */
+    private TrackingQueryResult shown(TrackingQueryResult result) {
+        if (manifestInfo == ManifestInfoProperties.Mode.FULL || result.manifestInfo() == null) {
+            return result;
+        }
+        return result.withManifestInfo(TrackingQueryResult.CustomerManifestInfo.of(result.manifestInfo()));
     }
 
     @GetMapping("/validate/{trackingNumber}")
