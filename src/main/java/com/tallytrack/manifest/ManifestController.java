@@ -160,7 +160,8 @@ class ManifestController {
         List<ManifestRules.Violation> strict = new java.util.ArrayList<>();
         JsonNode date = body.get("manifest_date");
         if (date != null && !date.isNull() && !(date.isString() && isPlainDate(date.asString()))) {
-            strict.add(new ManifestRules.Violation("manifest_date", "DATE_FORMAT"));
+            // the code of any wrongly typed field, so clients handle a date with a time part like "yesterday"
+            strict.add(new ManifestRules.Violation("manifest_date", "INVALID_FORMAT"));
         }
         JsonNode version = body.get("version");
         if (version != null && !version.isNull()

@@ -140,7 +140,7 @@ class InputRulesTest {
             create(body(prefix + "D", null, date, ""))
                     .andExpect(status().isBadRequest())
                     .andExpect(jsonPath("$.error.details[0].field").value("manifest_date"))
-                    .andExpect(jsonPath("$.error.details[0].code").value("DATE_FORMAT"));
+                    .andExpect(jsonPath("$.error.details[0].code").value("INVALID_FORMAT"));
         }
     }
 
