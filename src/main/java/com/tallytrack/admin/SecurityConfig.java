@@ -1,21 +1,33 @@
 package com.tallytrack.admin;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.Map;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.authorization.AuthorityAuthorizationManager;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.header.HeaderWriterFilter;
 
 import com.tallytrack.common.ErrorResponses;
+import com.tallytrack.system.MetricsProperties;
 
 /**
  * Who may call what. Public: the query API, pages, health, API docs, the login. Admin API: a bearer token on
@@ -33,8 +45,8 @@ class SecurityConfig {
     }
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, ErrorResponses errors, TokenService tokens)
-            throws Exception {
+    SecurityFilterChain securityFilterChain(HttpSecurity http, ErrorResponses errors, TokenService tokens,
+            MetricsProperties metrics) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(b -> b.disable())
@@ -43,16 +55,26 @@ class SecurityConfig {
                 .requestCache(c -> c.disable())
                 .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(
                         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                                + "script-src 'self'; object-src 'none'; frame-ancestors 'none'")))
+                                + "script-src 'self'; object-src 'none'; frame-ancestors 'none'"))
+                        // written when the request starts, not when the response commits: a HEAD answer has no
+                        // body to commit through the wrapper and went out without them
+                        .addObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
+                            @Override
+                            public <O extends HeaderWriterFilter> O postProcess(O filter) {
+                                filter.setShouldWriteHeadersEagerly(true);
+                                return filter;
+                            }
+                        }))
                 .addFilterBefore(new BearerTokenFilter(tokens), UsernamePasswordAuthenticationFilter.class)
+                .addFilterBefore(healthTokens(tokens), UsernamePasswordAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers(HttpMethod.POST, "/api/v1/admin/login").permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/v1/admin/logout", "/api/v1/admin/session/refresh",
                                 "/api/v1/admin/change-password").hasAnyRole("ADMIN", "VIEWER")
                         .requestMatchers(HttpMethod.GET, "/api/v1/admin/**").hasAnyRole("ADMIN", "VIEWER")
                         .requestMatchers("/api/v1/admin/**").hasRole("ADMIN")
-                        .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus",
-                                "/actuator/info").permitAll()
+                        .requestMatchers("/actuator/prometheus").access(scrape(metrics))
+                        .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info").permitAll()
                         .requestMatchers("/actuator/**").hasRole("ADMIN")
                         .anyRequest().permitAll())
                 .exceptionHandling(e -> e
@@ -66,5 +88,39 @@ class SecurityConfig {
                         .accessDeniedHandler((req, res, ex) ->
                                 errors.write(res, HttpStatus.FORBIDDEN, "FORBIDDEN", Map.of())));
         return http.build();
+    }
+
+    /**
+     * The token filter on the public health paths too: they stay public, but an ADMIN token there shows the
+     * components and details (issue 12.7). Only these paths, so the other public endpoints still do no database
+     * work for a token they do not need.
+     */
+    private static BearerTokenFilter healthTokens(TokenService tokens) {
+        return new BearerTokenFilter(tokens) {
+            @Override
+            protected boolean shouldNotFilter(HttpServletRequest request) {
+                String path = request.getRequestURI().substring(request.getContextPath().length());
+                return !(path.equals("/api/v1/health") || path.startsWith("/api/v1/health/"));
+            }
+        };
+    }
+
+    /**
+     * {@code /actuator/prometheus}: a signed-in admin console user, or Prometheus with the configured scrape token
+     * ({@code tallytrack.metrics.scrape-token}) as its bearer token, compared in constant time.
+     */
+    private static AuthorizationManager<RequestAuthorizationContext> scrape(MetricsProperties metrics) {
+        AuthorizationManager<RequestAuthorizationContext> user = AuthorityAuthorizationManager.hasAnyRole("ADMIN",
+                "VIEWER");
+        byte[] expected = metrics.hasScrapeToken()
+                ? ("Bearer " + metrics.scrapeToken().strip()).getBytes(StandardCharsets.UTF_8) : null;
+        return (authentication, context) -> {
+            String header = context.getRequest().getHeader(HttpHeaders.AUTHORIZATION);
+            if (expected != null && header != null
+                    && MessageDigest.isEqual(expected, header.strip().getBytes(StandardCharsets.UTF_8))) {
+                return new AuthorizationDecision(true);
+            }
+            return user.authorize(authentication, context);
+        };
     }
 }

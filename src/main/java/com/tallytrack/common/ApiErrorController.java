@@ -44,10 +44,14 @@ class ApiErrorController implements ErrorController {
         String accept = request.getHeader("Accept");
         boolean wantsPage = !uri.startsWith("/api/") && !uri.startsWith("/actuator")
                 && accept != null && accept.contains(MediaType.TEXT_HTML_VALUE);
+        // the method fills the placeholder of METHOD_NOT_ALLOWED; the other messages have none
+        // (an error dispatch runs as GET; Servlet 6.1 keeps the client's method in an attribute)
+        Object original = request.getAttribute(RequestDispatcher.ERROR_METHOD);
+        String method = original instanceof String m ? m : request.getMethod();
         if (!wantsPage) {
-            return errors.entity(status, code, null);
+            return errors.entity(status, code, null, method);
         }
-        String message = HtmlUtils.htmlEscape(errors.body(code, null).error().message());
+        String message = HtmlUtils.htmlEscape(errors.body(code, null, method).error().message());
         String page = "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + status.value() + "</title></head>"
                 + "<body><h1>" + status.value() + "</h1><p>" + message + "</p><p><a href=\"/\">TallyTrack</a></p>"
                 + "</body></html>";
@@ -66,7 +70,7 @@ class ApiErrorController implements ErrorController {
         return HttpStatus.INTERNAL_SERVER_ERROR;
     }
 
-    private static String codeOf(HttpStatus status) {
+    static String codeOf(HttpStatus status) {
         return switch (status) {
             case BAD_REQUEST -> "MALFORMED_REQUEST";
             case UNAUTHORIZED -> "UNAUTHORIZED";

@@ -36,12 +36,26 @@ public class ApiErrorHandler {
     private final ErrorResponses errors;
     private final Messages messages;
     private final String maxUploadSize;
+    private final String maxBody;
 
     public ApiErrorHandler(ErrorResponses errors, Messages messages,
-            @Value("${tallytrack.import.max-file-size:50MB}") String maxUploadSize) {
+            @Value("${tallytrack.import.max-file-size:50MB}") String maxUploadSize, HttpProperties http) {
         this.errors = errors;
         this.messages = messages;
         this.maxUploadSize = maxUploadSize;
+        this.maxBody = http.maxJsonBodyText();
+    }
+
+    /** 413 for a body cut off by {@link RequestBodyLimitFilter}, wherever in the cause chain it surfaced. */
+    private ResponseEntity<ErrorBody> bodyTooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BodyTooLargeException) {
+                return errors.entity(HttpStatus.PAYLOAD_TOO_LARGE, "BODY_TOO_LARGE",
+                        Map.of("limit", maxBody, "property", HttpProperties.MAX_JSON_BODY), maxBody,
+                        HttpProperties.MAX_JSON_BODY);
+            }
+        }
+        return null;
     }
 
     @ExceptionHandler(ApiException.class)
@@ -68,6 +82,10 @@ public class ApiErrorHandler {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ErrorBody> unreadable(HttpMessageNotReadableException e) {
+        ResponseEntity<ErrorBody> tooLarge = bodyTooLarge(e);
+        if (tooLarge != null) {
+            return tooLarge;
+        }
         return errors.entity(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", null);
     }
 
@@ -118,6 +136,10 @@ public class ApiErrorHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ErrorBody> unexpected(Exception e) {
+        ResponseEntity<ErrorBody> tooLarge = bodyTooLarge(e);
+        if (tooLarge != null) {
+            return tooLarge;
+        }
         // Spring MVC's own client errors not mapped above (406 for an Accept header nothing satisfies, a missing
         // header or part, ...) keep their 4xx status: a client mistake is never an INTERNAL_ERROR.
         if (e instanceof ErrorResponse response && response.getStatusCode().is4xxClientError()) {

@@ -101,8 +101,10 @@ final class ColumnMapping {
             details.put("unknown_columns", unknown);
             details.put("duplicate_columns", duplicate);
             details.put("accepted_columns", TEMPLATE.stream().map(c -> c.chinese).toList());
+            // the counts choose which parts the message shows: no "duplicate columns: " with nothing after it
             throw ApiException.badRequest("INVALID_COLUMNS", details, String.join(", ", missing),
-                    String.join(", ", unknown), String.join(", ", duplicate));
+                    String.join(", ", unknown), String.join(", ", duplicate), missing.size(), unknown.size(),
+                    duplicate.size());
         }
         return new ColumnMapping(index);
     }

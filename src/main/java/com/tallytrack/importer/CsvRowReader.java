@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.Charset;
@@ -58,6 +59,10 @@ final class CsvRowReader implements RowReader {
                     }
                     sink.row(Math.toIntExact(record.getRecordNumber()), cells);
                 }
+            } catch (UncheckedIOException e) {
+                // Commons CSV's iterator wraps what it cannot parse (a quote never closed) in an unchecked
+                // exception; a caller of a RowReader handles IOException as "this file cannot be read"
+                throw e.getCause();
             }
         }
     }

@@ -2,14 +2,19 @@ package com.tallytrack.manifest;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -25,6 +30,7 @@ import com.tallytrack.common.ApiException;
 import com.tallytrack.common.PageResult;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -32,6 +38,10 @@ import tools.jackson.databind.ObjectMapper;
 @RestController
 @RequestMapping("/api/v1/admin/manifest")
 class ManifestController {
+
+    private static final Pattern PLAIN_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    private static final DateTimeFormatter ISO_DATE = DateTimeFormatter.ofPattern("uuuu-MM-dd")
+            .withResolverStyle(ResolverStyle.STRICT);
 
     private final ManifestService manifests;
     private final ObjectMapper objectMapper;
@@ -92,14 +102,15 @@ class ManifestController {
         return ok(manifests.getByTrackingNumber(trackingNumber));
     }
 
-    @PostMapping
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
-    Map<String, Object> create(@RequestBody JsonNode body) {
-        return ok(manifests.create(read(body).toInput()));
+    Map<String, Object> create(@RequestBody byte[] raw) {
+        return ok(manifests.create(read(parse(raw)).toInput()));
     }
 
-    @PutMapping("/{id}")
-    Map<String, Object> update(@PathVariable long id, @RequestBody JsonNode body) {
+    @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> update(@PathVariable long id, @RequestBody byte[] raw) {
+        JsonNode body = parse(raw);
         ManifestRequest request = read(body);
         Set<String> present = new LinkedHashSet<>(body.propertyNames());
         return ok(manifests.update(id, request.version(), request.toInput(), present));
@@ -122,16 +133,61 @@ class ManifestController {
         return ok(manifests.delete(id, confirm));
     }
 
-    /** Reads the body into the request record, turning a wrongly typed field into a field-level error. */
-    private ManifestRequest read(JsonNode body) {
+    /**
+     * Parses the body with every JSON fraction as an exact {@code BigDecimal}. Spring's own reading makes them
+     * doubles first, so {@code 1e-400} arrived as 0 and {@code 0.1234567890123456789} lost digits before the
+     * rules could refuse them.
+     */
+    private JsonNode parse(byte[] raw) {
+        JsonNode body;
+        try {
+            body = objectMapper.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(raw);
+        } catch (JacksonException e) {
+            throw ApiException.badRequest("MALFORMED_REQUEST", null);
+        }
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("MALFORMED_REQUEST", null);
+        }
+        return body;
+    }
+
+    /**
+     * Reads the body into the request record, turning a wrongly typed field into a field-level error. The date
+     * and the version are checked here first because Jackson is lenient with both: it drops the time of
+     * {@code "2024-05-01T23:00:00"} and turns {@code 1.7} or {@code "1"} into version 1.
+     */
+    private ManifestRequest read(JsonNode body) {
+        List<ManifestRules.Violation> strict = new java.util.ArrayList<>();
+        JsonNode date = body.get("manifest_date");
+        if (date != null && !date.isNull() && !(date.isString() && isPlainDate(date.asString()))) {
+            // the code of any wrongly typed field, so clients handle a date with a time part like "yesterday"
+            strict.add(new ManifestRules.Violation("manifest_date", "INVALID_FORMAT"));
+        }
+        JsonNode version = body.get("version");
+        if (version != null && !version.isNull()
+                && !(version.isIntegralNumber() && version.canConvertToInt() && version.asInt() >= 0)) {
+            strict.add(new ManifestRules.Violation("version", "VERSION_INVALID"));
+        }
+        if (!strict.isEmpty()) {
+            throw manifests.validation(strict);
         }
         try {
             return objectMapper.treeToValue(body, ManifestRequest.class);
         } catch (JacksonException e) {
             String field = e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getPropertyName();
             throw manifests.validation(List.of(new ManifestRules.Violation(field, "INVALID_FORMAT")));
+        }
+    }
+
+    private static boolean isPlainDate(String text) {
+        if (!PLAIN_DATE.matcher(text).matches()) {
+            return false;
+        }
+        try {
+            LocalDate.parse(text, ISO_DATE);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
         }
     }
 

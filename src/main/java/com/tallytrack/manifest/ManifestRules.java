@@ -1,6 +1,7 @@
 package com.tallytrack.manifest;
 
 import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +13,9 @@ import java.util.List;
 public final class ManifestRules {
 
     public static final int CODE_MAX_LENGTH = 20;
+    /** Tally dates outside these are typing slips (a year 20224, a 0 for "unknown"), not real shipments. */
+    public static final LocalDate DATE_MIN = LocalDate.of(1900, 1, 1);
+    public static final LocalDate DATE_MAX = LocalDate.of(2999, 12, 31);
     static final BigDecimal WEIGHT_MAX = new BigDecimal("999999.999");
     static final BigDecimal DIMENSION_MAX = new BigDecimal("999999.99");
     static final BigDecimal FEE_MAX = new BigDecimal("99999999.99");
@@ -49,6 +53,8 @@ public final class ManifestRules {
         }
         if (in.manifestDate() == null) {
             out.add(new Violation("manifest_date", "REQUIRED"));
+        } else if (in.manifestDate().isBefore(DATE_MIN) || in.manifestDate().isAfter(DATE_MAX)) {
+            out.add(new Violation("manifest_date", "DATE_OUT_OF_RANGE", DATE_MIN.toString(), DATE_MAX.toString()));
         }
         code(out, "transport_code", in.transportCode());
         code(out, "customer_code", in.customerCode());

@@ -153,6 +153,11 @@ public class ManifestService {
             throw versionConflict(id, expectedVersion, current.version());
         }
         ManifestInput merged = validOrThrow(ManifestRules.normalize(merge(current.toInput(), changes, present)));
+        if (merged.sameValuesAs(current.toInput())) {
+            // nothing to write: a new version, an audit row and a change-log entry would all announce a change
+            // that did not happen (and make every node drop its cached answer for nothing)
+            return current;
+        }
         if (!merged.trackingNumber().equals(current.trackingNumber())
                 && repository.findByTrackingNumber(merged.trackingNumber()).isPresent()) {
             throw duplicate(merged.trackingNumber());
@@ -197,7 +202,7 @@ public class ManifestService {
         if (ids.size() > properties.batchDeleteLimit()) {
             throw ApiException.badRequest("BATCH_TOO_LARGE",
                     Map.of("limit", properties.batchDeleteLimit(), "property", "tallytrack.manifest.batch-delete-limit"),
-                    properties.batchDeleteLimit());
+                    String.valueOf(properties.batchDeleteLimit()), "tallytrack.manifest.batch-delete-limit");
         }
         Set<Long> unique = new LinkedHashSet<>(ids);
         List<Manifest> found = repository.findByIds(unique);

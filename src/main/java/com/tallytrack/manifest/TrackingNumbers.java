@@ -1,11 +1,14 @@
 package com.tallytrack.manifest;
 
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * The one rule for tracking numbers (快递单号), shared by the public query, the manifests API and the importer:
- * trimmed, upper-case, letters and digits only, 6 to 50 characters.
+ * trimmed, upper-case, ASCII letters and digits only, 6 to 50 characters.
+ *
+ * <p>Only ASCII letters are upper-cased: {@code String.toUpperCase} maps {@code ſ} (long s) to {@code S} and the
+ * ligature {@code ﬀ} to {@code FF}, so a check after it would accept text that is not the number it looks like.
+ * Everything else is left as it came and the character check refuses it.
  */
 public final class TrackingNumbers {
 
@@ -18,9 +21,23 @@ public final class TrackingNumbers {
     private TrackingNumbers() {
     }
 
-    /** Trimmed and upper-cased; {@code null} stays {@code null}. */
+    /** Trimmed, ASCII letters upper-cased, anything else unchanged; {@code null} stays {@code null}. */
     public static String clean(String raw) {
-        return raw == null ? null : raw.strip().toUpperCase(Locale.ROOT);
+        if (raw == null) {
+            return null;
+        }
+        String s = raw.strip();
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 'a' && c <= 'z') {
+                if (out == null) {
+                    out = new StringBuilder(s);
+                }
+                out.setCharAt(i, (char) (c - ('a' - 'A')));
+            }
+        }
+        return out == null ? s : out.toString();
     }
 
     /** Why a cleaned tracking number is not acceptable, as a reason code, or {@code null} when it is. */

@@ -13,6 +13,8 @@ import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.actuate.endpoint.IndicatedHealthDescriptor;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -22,6 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code /api/v1/health}: the application's health as Actuator sees it, every registered health contributor
  * included (database, sync, …) without this class knowing them. {@code /ready} answers 503 until the node
  * accepts traffic and its database answers; {@code /live} only says the process serves requests, cheaply.
+ * Components and details only with an ADMIN token.
  */
 @RestController
 @RequestMapping("/api/v1/health")
@@ -43,7 +46,9 @@ class HealthController {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", overall.getStatus().getCode());
         body.put("timestamp", Instant.now());
-        body.put("components", components(overall));
+        if (isAdmin()) {
+            body.put("components", components(overall));
+        }
         return ResponseEntity.status(Status.DOWN.equals(overall.getStatus()) || Status.OUT_OF_SERVICE.equals(
                 overall.getStatus()) ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK).body(body);
     }
@@ -66,6 +71,16 @@ class HealthController {
         boolean live = availability.getLivenessState() == LivenessState.CORRECT;
         return live ? ResponseEntity.ok(ALIVE)
                 : ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("status", "DOWN"));
+    }
+
+    /**
+     * Components and their details (database product, node ids, cache sizes, lag) help an attacker more than a
+     * customer: anonymous callers and VIEWERs get the status only, like {@code /actuator/health}.
+     */
+    private static boolean isAdmin() {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        return authentication != null && authentication.isAuthenticated() && authentication.getAuthorities()
+                .stream().anyMatch(a -> "ROLE_ADMIN".equals(a.getAuthority()));
     }
 
     private static Map<String, Object> components(HealthDescriptor descriptor) {

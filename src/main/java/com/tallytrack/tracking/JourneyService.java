@@ -45,10 +45,11 @@ public class JourneyService {
         TrackingQueryResult result = queries.query(trackingNumber, companyCode, phone);
         Locale locale = LocaleContextHolder.getLocale();
         Journey.Leg mainLeg = legOf(result, locale);
-        if (!result.hasPackageAssociation()) {
+        // the service answers with the full record; the controller narrows what the customer is shown
+        if (!result.hasPackageAssociation()
+                || !(result.manifestInfo() instanceof TrackingQueryResult.ManifestInfo manifest)) {
             return new JourneyQueryResult(result, new Journey(List.of(mainLeg), null));
         }
-        TrackingQueryResult.ManifestInfo manifest = result.manifestInfo();
         Journey.Leg original = originalLeg(result.cleanedTrackingNumber(), phone, locale);
         return new JourneyQueryResult(result, new Journey(List.of(original, mainLeg),
                 new Journey.Warehouse(manifest.packageNumber(), manifest.manifestDate(), manifest.createdAt())));

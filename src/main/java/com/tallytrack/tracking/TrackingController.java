@@ -18,12 +18,15 @@ class TrackingController {
 
     private final TrackingQueryService queries;
     private final QueryRateLimiter rateLimiter;
+    private final ManifestInfoProperties.Mode manifestInfo;
 
     private final JourneyService journeys;
 
-    TrackingController(TrackingQueryService queries, QueryRateLimiter rateLimiter, JourneyService journeys) {
+    TrackingController(TrackingQueryService queries, QueryRateLimiter rateLimiter,
+            ManifestInfoProperties manifestInfo, JourneyService journeys) {
         this.queries = queries;
         this.rateLimiter = rateLimiter;
+        this.manifestInfo = manifestInfo.manifestInfo();
         this.journeys = journeys;
     }
 
@@ -38,16 +41,28 @@ class TrackingController {
     Object query(@RequestBody QueryRequest request, HttpServletRequest http) {
         rateLimiter.acquire(http.getRemoteAddr(), 1);
         if (Boolean.TRUE.equals(request.includeJourney())) {
-            return journeys.query(request.trackingNumber(), request.companyCode(), request.phone());
+            JourneyQueryResult answer = journeys.query(request.trackingNumber(), request.companyCode(),
+                    request.phone());
+            return new JourneyQueryResult(shown(answer.result()), answer.journey());
         }
-        return queries.query(request.trackingNumber(), request.companyCode(), request.phone());
+        return shown(queries.query(request.trackingNumber(), request.companyCode(), request.phone()));
     }
 
     @PostMapping("/batch-query")
     BatchQueryResult batch(@RequestBody BatchRequest request, HttpServletRequest http) {
         queries.checkBatch(request.trackingNumbers());
         rateLimiter.acquire(http.getRemoteAddr(), request.trackingNumbers().size());
-        return queries.batch(request.trackingNumbers(), request.companyCode());
+        BatchQueryResult batch = queries.batch(request.trackingNumbers(), request.companyCode());
+        return new BatchQueryResult(batch.total(), batch.successCount(), batch.failedCount(),
+                batch.results().stream().map(this::shown).toList());
+    }
+
+    /** The answer with only as much of the manifest as {@code tallytrack.query.manifest-info} allows. */
+    private TrackingQueryResult shown(TrackingQueryResult result) {
+        if (manifestInfo == ManifestInfoProperties.Mode.FULL || result.manifestInfo() == null) {
+            return result;
+        }
+        return result.withManifestInfo(TrackingQueryResult.CustomerManifestInfo.of(result.manifestInfo()));
     }
 
     @GetMapping("/validate/{trackingNumber}")

@@ -20,7 +20,7 @@ public record TrackingQueryResult(
         String queryTrackingNumber,
         String queryType,
         boolean hasPackageAssociation,
-        ManifestInfo manifestInfo,
+        ManifestView manifestInfo,
         TrackingInfo trackingInfo,
         String error,
         String errorCode,
@@ -47,7 +47,33 @@ public record TrackingQueryResult(
     public record Track(String time, String location, String description) {
     }
 
-    /** The manifest fields of PRODUCT §2 that a customer may see. */
+    /** This answer with another view of its manifest (see {@link ManifestInfoProperties}). */
+    public TrackingQueryResult withManifestInfo(ManifestView view) {
+        return new TrackingQueryResult(success, originalTrackingNumber, cleanedTrackingNumber, queryTrackingNumber,
+                queryType, hasPackageAssociation, view, trackingInfo, error, errorCode, queryTime, cached, stale,
+                cachedAt, cacheAgeSeconds, simulated);
+    }
+
+    /** What the public query shows of a manifest: {@link CustomerManifestInfo} or the whole {@link ManifestInfo}. */
+    public sealed interface ManifestView permits ManifestInfo, CustomerManifestInfo {
+
+        String packageNumber();
+
+        LocalDate manifestDate();
+
+        BigDecimal weight();
+    }
+
+    /** What a customer needs of the manifest (the default): package number, tally date, weight. */
+    public record CustomerManifestInfo(String packageNumber, LocalDate manifestDate, BigDecimal weight)
+            implements ManifestView {
+
+        static CustomerManifestInfo of(ManifestView full) {
+            return new CustomerManifestInfo(full.packageNumber(), full.manifestDate(), full.weight());
+        }
+    }
+
+    /** The manifest fields of PRODUCT §2 ({@code tallytrack.query.manifest-info=full}). */
     public record ManifestInfo(
             String trackingNumber,
             LocalDate manifestDate,
@@ -61,7 +87,7 @@ public record TrackingQueryResult(
             BigDecimal height,
             BigDecimal specialFee,
             Instant createdAt,
-            Instant updatedAt) {
+            Instant updatedAt) implements ManifestView {
 
         static ManifestInfo of(Manifest m) {
             return new ManifestInfo(m.trackingNumber(), m.manifestDate(), m.transportCode(), m.customerCode(),

@@ -84,7 +84,8 @@ public class TrackingQueryService implements DisposableBean {
         }
         if (trackingNumbers.size() > properties.batchMaxSize()) {
             throw ApiException.badRequest("BATCH_TOO_LARGE", Map.of("limit", properties.batchMaxSize(),
-                    "property", "tallytrack.query.batch-max-size"), properties.batchMaxSize());
+                    "property", "tallytrack.query.batch-max-size"), String.valueOf(properties.batchMaxSize()),
+                    "tallytrack.query.batch-max-size");
         }
     }
 
@@ -145,9 +146,15 @@ public class TrackingQueryService implements DisposableBean {
 
     private TrackingQueryResult invalidEntry(String raw, String cleaned, String problem, Locale locale) {
         boolean plain = cleaned != null && ALPHANUMERIC.matcher(cleaned).matches();
-        return new TrackingQueryResult(false, plain ? raw.strip() : null, plain ? cleaned : null, null, null, false,
+        return new TrackingQueryResult(false, plain ? echo(raw.strip()) : null, plain ? echo(cleaned) : null, null,
+                null, false,
                 null, null, messages.get(locale, "tracking.problem." + problem), "INVALID_TRACKING_NUMBER",
                 clock.instant(), false, false, null, null, carrier.simulated());
+    }
+
+    /** An entry echoed back is cut at the longest valid number: a batch of huge entries gets a small answer. */
+    private static String echo(String text) {
+        return text.length() <= TrackingNumbers.MAX_LENGTH ? text : text.substring(0, TrackingNumbers.MAX_LENGTH) + "…";
     }
 
     private static ApiException invalidNumber(String problem) {

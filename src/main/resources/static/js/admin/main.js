@@ -68,7 +68,8 @@ function route() {
         return;
     }
     const name = location.hash.replace(/^#\/?/, '') || 'manifests';
-    const next = views[name] ? name : 'manifests';
+    // own keys only: a hash like #constructor or #__proto__ must not pick up what every object inherits
+    const next = Object.hasOwn(views, name) ? name : 'manifests';
     if (active && active !== next) views[active].leave?.();
     for (const key of Object.keys(views)) {
         document.getElementById(`view-${key}`).hidden = key !== next;

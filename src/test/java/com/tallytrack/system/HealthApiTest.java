@@ -22,6 +22,7 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.servlet.MockMvc;
 
 import com.jayway.jsonpath.JsonPath;
+import com.tallytrack.support.AdminLogin;
 
 /** {@code /api/v1/health} and its probes, and Actuator's health and Prometheus endpoints. */
 @SpringBootTest
@@ -40,7 +41,7 @@ class HealthApiTest {
 
     @Test
     void healthListsEveryRegisteredContributorIncludingTheDatabase() throws Exception {
-        String json = mvc.perform(get("/api/v1/health"))
+        String json = mvc.perform(get("/api/v1/health").with(AdminLogin.bearer(AdminLogin.adminToken(mvc))))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.status").value("UP"))
                 .andExpect(jsonPath("$.components.db.status").value("UP"))
@@ -79,12 +80,13 @@ class HealthApiTest {
     }
 
     @Test
-    void actuatorHealthAndPrometheusArePublic() throws Exception {
+    void actuatorHealthIsPublicAndPrometheusNeedsAToken() throws Exception {
         mvc.perform(get("/actuator/health"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.status").value("UP"));
         mvc.perform(get("/actuator/health/readiness")).andExpect(status().isOk());
-        mvc.perform(get("/actuator/prometheus"))
+        mvc.perform(get("/actuator/prometheus")).andExpect(status().isUnauthorized());
+        mvc.perform(get("/actuator/prometheus").with(AdminLogin.bearer(AdminLogin.adminToken(mvc))))
                 .andExpect(status().isOk())
                 .andExpect(content().string(org.hamcrest.Matchers.containsString("jvm_memory_used_bytes")));
         mvc.perform(get("/actuator/metrics")).andExpect(status().isUnauthorized());
