@@ -13,6 +13,7 @@ import com.tallytrack.TallyTrackApplication;
 import com.tallytrack.carrier.internal.CarrierConfiguration;
 import com.tallytrack.carrier.internal.CarrierProperties;
 import com.tallytrack.carrier.internal.Kuaidi100Client;
+import com.tallytrack.carrier.internal.MilestoneProperties;
 import com.tallytrack.carrier.internal.SimulatorCarrierClient;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +23,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 class CarrierStartupTest {
 
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties(CarrierProperties.class)
+    @EnableConfigurationProperties({ CarrierProperties.class, MilestoneProperties.class })
     static class Props {
     }
 

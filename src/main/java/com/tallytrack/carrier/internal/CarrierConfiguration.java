@@ -6,7 +6,10 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
 
 import com.tallytrack.carrier.CarrierClient;
 import com.tallytrack.carrier.CarrierService;
@@ -61,9 +64,19 @@ public class CarrierConfiguration {
         return new CarrierMetrics(registry, cache);
     }
 
+    /** The stored carrier results; absent (null) only in slices of the context that have no database. */
+    @Bean
+    CarrierResultStore carrierResultStore(ObjectProvider<JdbcClient> jdbc,
+            ObjectProvider<PlatformTransactionManager> transactions, ApplicationEventPublisher events,
+            MilestoneProperties milestones) {
+        JdbcClient client = jdbc.getIfAvailable();
+        PlatformTransactionManager tm = transactions.getIfAvailable();
+        return client == null || tm == null ? null : new CarrierResultStore(client, tm, events, milestones, clock);
+    }
+
     @Bean
     CarrierService carrierService(CarrierClient client, TieredCarrierCache cache, DailyQueryGuard guard,
-            CarrierProperties properties, CarrierMetrics metrics) {
-        return new CarrierService(client, cache, guard, properties, metrics, clock);
+            CarrierProperties properties, CarrierMetrics metrics, ObjectProvider<CarrierResultStore> store) {
+        return new CarrierService(client, cache, guard, properties, metrics, clock, store.getIfAvailable());
     }
 }
