@@ -47,6 +47,7 @@ class SecurityConfig {
                 .addFilterBefore(new BearerTokenFilter(tokens), UsernamePasswordAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers(HttpMethod.POST, "/api/v1/admin/login").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/v1/carrier/kuaidi100/callback").permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/v1/admin/logout", "/api/v1/admin/session/refresh",
                                 "/api/v1/admin/change-password").hasAnyRole("ADMIN", "VIEWER")
                         .requestMatchers(HttpMethod.GET, "/api/v1/admin/**").hasAnyRole("ADMIN", "VIEWER")

@@ -62,6 +62,30 @@ public class CarrierMetrics {
         avoided.increment();
     }
 
+    /** {@code tallytrack.carrier.subscribe.replies} by Kuaidi100 returnCode ({@code transport} for no reply). */
+    public void subscribeReply(String code) {
+        registry.counter("tallytrack.carrier.subscribe.replies", "code", code).increment();
+    }
+
+    /** {@code tallytrack.carrier.callbacks} by result ({@code accepted}, {@code rejected}) and reason. */
+    public void callback(boolean accepted, String reason) {
+        registry.counter("tallytrack.carrier.callbacks", "result", accepted ? "accepted" : "rejected", "reason",
+                reason).increment();
+    }
+
+    /** {@code tallytrack.carrier.subscriptions} gauges by state, read from the table when scraped. */
+    public void subscriptionGauges(java.util.function.ToLongFunction<String> count) {
+        for (String state : java.util.List.of("pending", "active", "shutdown", "abort", "failed")) {
+            Gauge.builder("tallytrack.carrier.subscriptions", () -> {
+                try {
+                    return count.applyAsLong(state);
+                } catch (RuntimeException e) {
+                    return Double.NaN;
+                }
+            }).tag("state", state).description("Kuaidi100 subscriptions by state").register(registry);
+        }
+    }
+
     public void call(String provider, String outcome, long nanos) {
         registry.counter("tallytrack.carrier.calls", "provider", provider, "outcome", outcome).increment();
         Timer.builder("tallytrack.carrier.latency")
