@@ -334,6 +334,7 @@ class SubscriptionPushTest {
 
         // vector C2 (abort, no records) through the endpoint: acknowledged, subscription aborted, nothing downgraded
         subscribeActive("YT1234567890123");
+        assertThat(Kuaidi100Stub.push(callback(TOKEN), Kuaidi100Stub.C1, "testsalt").status()).isEqualTo(200);
         assertThat(Kuaidi100Stub.push(callback(TOKEN), Kuaidi100Stub.C2, "testsalt").status()).isEqualTo(200);
         assertThat(subscriptions.find("YT1234567890123").orElseThrow().state()).isEqualTo("abort");
         assertThat(results.find("YT1234567890123")).hasValueSatisfying(r -> assertThat(r.result().tracks())

@@ -28,6 +28,11 @@ public record CarrierProperties(
     private static final Pattern KEY = Pattern.compile("[0-9A-Za-z]{6,64}");
 
     public CarrierProperties {
+        if (kuaidi100 != null && kuaidi100.push().on() == null) {
+            // not set: simulated pushes on the embedded default; with Kuaidi100 on only when asked for, since it
+            // needs a public callback URL and a salt
+            kuaidi100 = kuaidi100.withPush(kuaidi100.push().withEnabled(provider != Provider.KUAIDI100));
+        }
         if (provider == Provider.KUAIDI100) {
             kuaidi100.requireCredentials();
         }
@@ -63,6 +68,11 @@ public record CarrierProperties(
             }
         }
 
+        Kuaidi100 withPush(Push p) {
+            return new Kuaidi100(customer, key, queryUrl, autonumberUrl, connectTimeout, readTimeout, resultv2,
+                    subscribeUrl, p);
+        }
+
         /** The query-only settings (tests and clients written before subscriptions). */
         public Kuaidi100(String customer, String key, URI queryUrl, URI autonumberUrl, Duration connectTimeout,
                 Duration readTimeout, String resultv2) {
@@ -88,7 +98,7 @@ public record CarrierProperties(
             }
             requireHttp(queryUrl, "tallytrack.carrier.kuaidi100.query-url");
             requireHttp(autonumberUrl, "tallytrack.carrier.kuaidi100.autonumber-url");
-            if (push.enabled()) {
+            if (Boolean.TRUE.equals(push.enabled())) {
                 requireHttp(subscribeUrl, "tallytrack.carrier.kuaidi100.subscribe-url");
                 push.requireForKuaidi100();
             }
@@ -107,7 +117,8 @@ public record CarrierProperties(
     /**
      * {@code tallytrack.carrier.kuaidi100.push.*}: subscriptions (订阅) and their callbacks (推送).
      *
-     * @param enabled           subscribe numbers and accept callbacks; with the simulator the pushes are simulated
+     * @param enabled           subscribe numbers and accept callbacks; with the simulator the pushes are simulated.
+     *                          Unset: on with the simulator, off with Kuaidi100 (it needs callback-url and salt)
      * @param callbackUrl       the public URL Kuaidi100 posts to, with the deployment's {@code token} query parameter
      * @param salt              the secret Kuaidi100 signs pushes with (sign = UPPER(MD5(param + salt)))
      * @param workerInterval    how often the subscription worker looks for due subscriptions
@@ -120,7 +131,7 @@ public record CarrierProperties(
      * @param maxParamSize      the largest callback {@code param} accepted, in characters
      */
     public record Push(
-            @DefaultValue("true") boolean enabled,
+            Boolean enabled,
             URI callbackUrl,
             String salt,
             @DefaultValue("5s") Duration workerInterval,
@@ -158,8 +169,18 @@ public record CarrierProperties(
             }
         }
 
+        Push withEnabled(boolean on) {
+            return new Push(on, callbackUrl, salt, workerInterval, batchSize, maxAttempts, retryBackoff,
+                    maxRetryBackoff, resubscribeDelay, maxResubscribes, maxParamSize);
+        }
+
+        /** True when subscriptions and pushes are on. */
+        public boolean on() {
+            return Boolean.TRUE.equals(enabled);
+        }
+
         static Push defaults() {
-            return new Push(true, null, null, Duration.ofSeconds(5), 50, 5, Duration.ofMinutes(1), Duration.ofHours(1),
+            return new Push(null, null, null, Duration.ofSeconds(5), 50, 5, Duration.ofMinutes(1), Duration.ofHours(1),
                     Duration.ofMinutes(30), 3, 524288);
         }
 

@@ -37,7 +37,7 @@ public class CarrierPushConfiguration {
     SubscriptionStore carrierSubscriptions(JdbcClient jdbc, PlatformTransactionManager transactions,
             DataSource dataSource, CarrierProperties properties, CarrierMetrics metrics) {
         SubscriptionStore store = new SubscriptionStore(jdbc, transactions, dataSource,
-                properties.kuaidi100().push().enabled(), clock);
+                properties.kuaidi100().push().on(), clock);
         metrics.subscriptionGauges(store::count);
         return store;
     }
@@ -58,7 +58,7 @@ public class CarrierPushConfiguration {
         CarrierProperties.Push push = properties.kuaidi100().push();
         SubscriptionWorker worker = new SubscriptionWorker(store, channel, push, metrics, clock,
                 properties.provider() == CarrierProperties.Provider.KUAIDI100);
-        return push.enabled() ? worker : null;
+        return push.on() ? worker : null;
     }
 
     /** After-answer work of the callback (the node-local cache refresh): one thread, a bounded queue. */
@@ -75,7 +75,7 @@ public class CarrierPushConfiguration {
     CallbackService carrierCallbacks(CarrierProperties properties, PushSecrets secrets, CarrierResultStore results,
             SubscriptionStore subscriptions, CarrierService carrier, CarrierMetrics metrics,
             PlatformTransactionManager transactions, ExecutorService carrierCallbackAfterwork) {
-        return new CallbackService(properties.kuaidi100().push().enabled(), secrets, properties.kuaidi100().push(),
+        return new CallbackService(properties.kuaidi100().push().on(), secrets, properties.kuaidi100().push(),
                 results, subscriptions, carrier, metrics, transactions, carrierCallbackAfterwork);
     }
 
@@ -84,7 +84,7 @@ public class CarrierPushConfiguration {
     ApplicationListener<WebServerInitializedEvent> carrierSimulatorPushStart(SubscribeChannel channel,
             CarrierProperties properties) {
         return event -> {
-            if (channel instanceof SimulatorPusher pusher && properties.kuaidi100().push().enabled()
+            if (channel instanceof SimulatorPusher pusher && properties.kuaidi100().push().on()
                     && "".equals(event.getApplicationContext().getServerNamespace() == null ? ""
                             : event.getApplicationContext().getServerNamespace())) {
                 pusher.start(event.getWebServer().getPort());

@@ -112,8 +112,10 @@ public class SimulatorPusher implements SubscribeChannel {
             SimulatorCarrierClient.Route route = simulator.route(new CarrierQuery(s.queryNumber(),
                     s.companyCode(), null));
             long elapsed = Duration.between(s.subscribedAt(), clock.instant()).toMillis();
-            int due = (int) Math.min(route.steps().size(), 1 + elapsed / interval.toMillis());
             int known = results.find(s.queryNumber()).map(r -> r.result().tracks().size()).orElse(0);
+            // one step per push, never ahead of the scaled clock: a node that was down catches up step by step,
+            // so every milestone of the route is seen (and announced) on the way
+            int due = (int) Math.min(Math.min(route.steps().size(), known + 1L), 1 + elapsed / interval.toMillis());
             if (due > known && push(s, route, due)) {
                 pushed++;
             }
