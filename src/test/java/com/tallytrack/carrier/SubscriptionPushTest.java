@@ -38,6 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  * no real-time query, replays and out-of-order pushes, abort and shutdown.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc
 @ActiveProfiles("test")
 class SubscriptionPushTest {
 
@@ -96,6 +97,8 @@ class SubscriptionPushTest {
     CarrierMetrics metrics;
     @Autowired
     CarrierProperties properties;
+    @Autowired
+    org.springframework.test.web.servlet.MockMvc mvc;
 
     URI callback(String token) {
         return URI.create("http://127.0.0.1:" + port + CALLBACK_PATH + (token == null ? "" : "?token=" + token));
@@ -339,5 +342,48 @@ class SubscriptionPushTest {
         assertThat(subscriptions.find("YT1234567890123").orElseThrow().state()).isEqualTo("abort");
         assertThat(results.find("YT1234567890123")).hasValueSatisfying(r -> assertThat(r.result().tracks())
                 .as("an empty trace never replaces a known route").isNotEmpty());
+    }
+
+    @Test
+    void adminsSeeASubscriptionViewersCannotResubscribeAndAResubscribeIsAudited() throws Exception {
+        String n = unique("YTV");
+        subscribeActive(n);
+        Kuaidi100Stub.push(callback(TOKEN), push(n, "polling", 2, "5"), "testsalt");
+        String viewer = com.tallytrack.support.AdminLogin.viewerToken(mvc);
+        String admin = com.tallytrack.support.AdminLogin.adminToken(mvc);
+        String path = "/api/v1/admin/carrier/subscriptions/" + n;
+
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get(path))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.status().isUnauthorized());
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get(path)
+                .with(com.tallytrack.support.AdminLogin.bearer(viewer)))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.status().isOk())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.data.state")
+                        .value("active"))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers
+                        .jsonPath("$.data.stored_result.milestone").value("out_for_delivery"))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers
+                        .jsonPath("$.data.stored_result.source").value("push"));
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post(path + "/resubscribe")
+                .with(com.tallytrack.support.AdminLogin.bearer(viewer)))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.status().isForbidden());
+        assertThat(subscriptions.find(n).orElseThrow().state()).isEqualTo("active");
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post(path + "/resubscribe")
+                .with(com.tallytrack.support.AdminLogin.bearer(admin)))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.status().isOk())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.data.state")
+                        .value("pending"));
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'CARRIER_RESUBSCRIBE' AND target = :n")
+                .param("n", n).query(Long.class).single()).isEqualTo(1);
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                .get("/api/v1/admin/carrier/subscriptions/" + unique("YTN"))
+                .with(com.tallytrack.support.AdminLogin.bearer(admin)))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.status().isNotFound())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.error.code")
+                        .value("SUBSCRIPTION_NOT_FOUND"));
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                .get("/api/v1/admin/carrier/subscriptions/<b>x</b>")
+                .with(com.tallytrack.support.AdminLogin.bearer(admin)))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.status().isBadRequest());
     }
 }

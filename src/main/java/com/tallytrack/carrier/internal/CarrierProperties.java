@@ -28,7 +28,7 @@ public record CarrierProperties(
     private static final Pattern KEY = Pattern.compile("[0-9A-Za-z]{6,64}");
 
     public CarrierProperties {
-        if (kuaidi100 != null && kuaidi100.push().on() == null) {
+        if (kuaidi100 != null && kuaidi100.push().enabled() == null) {
             // not set: simulated pushes on the embedded default; with Kuaidi100 on only when asked for, since it
             // needs a public callback URL and a salt
             kuaidi100 = kuaidi100.withPush(kuaidi100.push().withEnabled(provider != Provider.KUAIDI100));

@@ -86,7 +86,9 @@ public class SimulatorCarrierClient implements CarrierClient {
      */
     public Route route(CarrierQuery query) {
         SplittableRandom random = new SplittableRandom(seed(query.number()));
-        String company = query.autoDetect() ? COMPANIES.get(random.nextInt(COMPANIES.size())) : query.companyCode();
+        // the detected company is drawn even when one is given, so the route is the same either way
+        String detected = COMPANIES.get(random.nextInt(COMPANIES.size()));
+        String company = query.autoDetect() ? detected : query.companyCode();
         String from = CITIES.get(random.nextInt(CITIES.size()));
         String to = CITIES.get(random.nextInt(CITIES.size()));
         if (from.equals(to)) {

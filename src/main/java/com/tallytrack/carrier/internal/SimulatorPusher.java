@@ -102,34 +102,39 @@ public class SimulatorPusher implements SubscribeChannel {
         }
     }
 
-    /** Pushes every active subscription whose route has a step due that the stored result does not have yet. */
+    /**
+     * Pushes the next step of every active subscription whose last stored result is at least one push interval old
+     * (or that has none yet). The route continues from what is stored — a number first answered by a simulated
+     * query keeps its earlier events and their times — so a customer never sees a parcel go back; every milestone of
+     * the route is seen (and announced) on the way, one step per interval, even after a node was down.
+     */
     public int pushDue() {
         int pushed = 0;
+        Instant now = clock.instant();
         for (Subscription s : subscriptions.active(500)) {
-            if (s.subscribedAt() == null) {
-                continue;
-            }
             SimulatorCarrierClient.Route route = simulator.route(new CarrierQuery(s.queryNumber(),
                     s.companyCode(), null));
-            long elapsed = Duration.between(s.subscribedAt(), clock.instant()).toMillis();
-            int known = results.find(s.queryNumber()).map(r -> r.result().tracks().size()).orElse(0);
-            // one step per push, never ahead of the scaled clock: a node that was down catches up step by step,
-            // so every milestone of the route is seen (and announced) on the way
-            int due = (int) Math.min(Math.min(route.steps().size(), known + 1L), 1 + elapsed / interval.toMillis());
-            if (due > known && push(s, route, due)) {
+            java.util.Optional<com.tallytrack.carrier.StoredCarrierResult> stored = results.find(s.queryNumber());
+            int known = stored.map(r -> r.result().tracks().size()).orElse(0);
+            if (known >= route.steps().size()
+                    || stored.isPresent() && Duration.between(stored.get().receivedAt(), now).compareTo(interval) < 0) {
+                continue;
+            }
+            List<String> times = new ArrayList<>();
+            if (stored.isPresent()) {
+                List<CarrierTrack> oldestFirst = new ArrayList<>(stored.get().result().tracks());
+                java.util.Collections.reverse(oldestFirst);
+                oldestFirst.forEach(t -> times.add(t.time()));
+            }
+            times.add(TIME.format(now.atZone(Milestones.CARRIER_ZONE)));
+            if (push(s, route, known + 1, times)) {
                 pushed++;
             }
         }
         return pushed;
     }
 
-    private boolean push(Subscription s, SimulatorCarrierClient.Route route, int progress) {
-        List<String> times = new ArrayList<>();
-        for (int i = 0; i < progress; i++) {
-            // scaled time: step i happened i intervals after the subscription
-            Instant at = s.subscribedAt().plus(interval.multipliedBy(i));
-            times.add(TIME.format(at.atZone(Milestones.CARRIER_ZONE)));
-        }
+    private boolean push(Subscription s, SimulatorCarrierClient.Route route, int progress, List<String> times) {
         CarrierResult result = SimulatorCarrierClient.result(route, progress, times);
         String param = json.writeValueAsString(pushParam(s.queryNumber(), result,
                 progress == route.steps().size() ? "shutdown" : "polling"));
