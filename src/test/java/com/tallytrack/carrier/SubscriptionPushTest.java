@@ -382,8 +382,24 @@ class SubscriptionPushTest {
                 .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.error.code")
                         .value("SUBSCRIPTION_NOT_FOUND"));
         mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
-                .get("/api/v1/admin/carrier/subscriptions/<b>x</b>")
+                .get("/api/v1/admin/carrier/subscriptions/AB")
                 .with(com.tallytrack.support.AdminLogin.bearer(admin)))
                 .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.status().isBadRequest());
+    }
+
+    /** A key Kuaidi100 refuses (600/601) found while subscribing at start-up stops the start, naming the property. */
+    @Test
+    void aRefusedKeyAtStartUpStopsTheStartNamingTheProperty() {
+        SubscriptionStore store = new SubscriptionStore(jdbc, transactions, dataSource, true, java.time.Clock.systemUTC());
+        String n = unique("YTK");
+        store.subscribe(n, "yuantong");
+        STUB.thenSubscribe(Kuaidi100Stub.Reply.returnCode("601", "POLL:KEY已过期"));
+        SubscriptionWorker starting = new SubscriptionWorker(store,
+                new com.tallytrack.carrier.internal.Kuaidi100Subscriber(properties.kuaidi100()),
+                properties.kuaidi100().push(), metrics, java.time.Clock.systemUTC(), true);
+        org.assertj.core.api.Assertions.assertThatThrownBy(starting::start)
+                .isInstanceOfSatisfying(com.tallytrack.system.InvalidConfigurationException.class,
+                        e -> assertThat(e.property()).isEqualTo("tallytrack.carrier.kuaidi100.key"));
+        assertThat(starting.isRunning()).isFalse();
     }
 }

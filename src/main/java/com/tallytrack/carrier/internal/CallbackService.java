@@ -139,18 +139,31 @@ public class CallbackService {
         boolean simulatedPush = carrier.simulated();
         CarrierResult result = simulatedPush ? new CarrierResult(parsed.companyCode(), parsed.companyName(),
                 parsed.state(), parsed.detailedState(), parsed.signed(), parsed.tracks(), true) : parsed;
-        StoredCarrierResult current = transactions.execute(tx -> {
-            CarrierResultStore.Outcome outcome = results.store(number, result, StoredCarrierResult.SOURCE_PUSH);
-            subscriptions.recordPush(number, status, message, comNew, config.resubscribeDelay(),
-                    config.maxResubscribes());
-            return outcome.current();
-        });
+        StoredCarrierResult current = null;
+        for (int attempt = 1; current == null; attempt++) {
+            try {
+                current = transactions.execute(tx -> {
+                    CarrierResultStore.Outcome outcome = results.store(number, result,
+                            StoredCarrierResult.SOURCE_PUSH);
+                    subscriptions.recordPush(number, status, message, comNew, config.resubscribeDelay(),
+                            config.maxResubscribes());
+                    return outcome.current();
+                });
+            } catch (org.springframework.dao.DuplicateKeyException e) {
+                // another node stored this number's first result at the same moment: the row exists now, so the
+                // next try locks it and compares (inside this outer transaction the store cannot retry by itself)
+                if (attempt >= 3) {
+                    throw e;
+                }
+            }
+        }
         metrics.callback(true, status == null ? "unknown" : status);
         log.info("Kuaidi100 push stored: number {}, status {}", number, status);
+        StoredCarrierResult stored = current;
         try {
             after.execute(() -> {
                 try {
-                    carrier.refreshFromStore(current);
+                    carrier.refreshFromStore(stored);
                 } catch (RuntimeException e) {
                     log.warn("cache refresh after push of {} failed: {}", number, e.toString());
                 }

@@ -53,9 +53,13 @@ public class SubscriptionWorker implements SmartLifecycle {
 
     /** One pass over due subscriptions; the scheduled loop and tests call it. */
     public Run runOnce() {
+        return runOnce(config.batchSize());
+    }
+
+    Run runOnce(int limit) {
         // the lease covers every request of the batch even when each one waits out its read timeout
         Duration lease = config.workerInterval().plus(Duration.ofMinutes(2));
-        List<Subscription> due = store.claimDue(config.batchSize(), lease);
+        List<Subscription> due = store.claimDue(limit, lease);
         int credentials = 0;
         for (Subscription s : due) {
             boolean resubscribe = Subscription.ABORT.equals(s.state());
@@ -97,7 +101,8 @@ public class SubscriptionWorker implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        if (checkAtStart && runOnce().credentialFailures() > 0) {
+        // one request only: enough to find a refused key, and a slow carrier delays the start by one read timeout
+        if (checkAtStart && runOnce(1).credentialFailures() > 0) {
             throw new com.tallytrack.system.InvalidConfigurationException("tallytrack.carrier.kuaidi100.key",
                     "Kuaidi100 refused the subscription key (returnCode 600/601: not a valid subscriber or key "
                             + "expired) while subscribing at start-up",
