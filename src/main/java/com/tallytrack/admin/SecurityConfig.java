@@ -69,6 +69,7 @@ class SecurityConfig {
                 .addFilterBefore(healthTokens(tokens), UsernamePasswordAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers(HttpMethod.POST, "/api/v1/admin/login").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/v1/carrier/kuaidi100/callback").permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/v1/admin/logout", "/api/v1/admin/session/refresh",
                                 "/api/v1/admin/change-password").hasAnyRole("ADMIN", "VIEWER")
                         .requestMatchers(HttpMethod.GET, "/api/v1/admin/**").hasAnyRole("ADMIN", "VIEWER")

@@ -9,6 +9,8 @@ import java.time.Instant;
  * @param cached    served from the carrier-result cache, not from a carrier call made for this request
  * @param stale     a cached result past its time to live, served because the carrier failed
  * @param fetchedAt when the carrier produced the served result or error ({@code null} if no call was made)
+ * @param source    {@code push} when the result is a stored subscription push (no real-time query was made),
+ *                  {@code query} for a real-time query's result, {@code null} for a failure
  */
 public record CarrierLookup(
         CarrierResult result,
@@ -17,7 +19,14 @@ public record CarrierLookup(
         boolean cached,
         boolean stale,
         Instant fetchedAt,
-        boolean simulated) {
+        boolean simulated,
+        String source) {
+
+    public CarrierLookup(CarrierResult result, CarrierErrorCode errorCode, String errorMessageKey, boolean cached,
+            boolean stale, Instant fetchedAt, boolean simulated) {
+        this(result, errorCode, errorMessageKey, cached, stale, fetchedAt, simulated,
+                result == null ? null : "query");
+    }
 
     public boolean success() {
         return result != null;

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  *                     14 refused), or {@code null} when the carrier sent a code it does not document
  * @param detailedState the carrier's advanced state code when it sent one (e.g. {@code 301}), else {@code null}
  * @param simulated    true when the answer comes from the simulator, not from a real carrier
+ * @param milestone    the normalised milestone ({@link Milestones#of}; {@code expired} is applied by the carrier
+ *                     service, which knows the clock and {@code tallytrack.carrier.expire-after})
  */
 public record CarrierResult(
         String companyCode,
@@ -20,10 +22,25 @@ public record CarrierResult(
         String detailedState,
         boolean signed,
         List<CarrierTrack> tracks,
-        boolean simulated) {
+        boolean simulated,
+        Milestone milestone) {
 
     public CarrierResult {
         tracks = tracks == null ? List.of() : List.copyOf(tracks);
+        if (milestone == null) {
+            milestone = Milestones.of(state, detailedState, tracks);
+        }
+    }
+
+    /** A result whose milestone follows from its codes and route. */
+    public CarrierResult(String companyCode, String companyName, String state, String detailedState, boolean signed,
+            List<CarrierTrack> tracks, boolean simulated) {
+        this(companyCode, companyName, state, detailedState, signed, tracks, simulated, null);
+    }
+
+    public CarrierResult withMilestone(Milestone m) {
+        return m == milestone ? this : new CarrierResult(companyCode, companyName, state, detailedState, signed, tracks,
+                simulated, m);
     }
 
     /** Signed for, returned and signed, or refused: nothing will change soon, so the result may be kept longer. */

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import com.tallytrack.carrier.internal.CachedAnswer;
 import com.tallytrack.carrier.internal.CarrierMetrics;
 import com.tallytrack.carrier.internal.CarrierProperties;
+import com.tallytrack.carrier.internal.CarrierResultStore;
 import com.tallytrack.carrier.internal.DailyQueryGuard;
 import com.tallytrack.carrier.internal.TieredCarrierCache;
 
@@ -26,6 +27,11 @@ import com.tallytrack.carrier.internal.TieredCarrierCache;
  * carrier request takes one slot of the number's daily budget; when the carrier fails, an expired result not older
  * than the stale window is served marked stale. Callers wait for the shared call at most {@code overall-timeout};
  * the call itself goes on and still fills the cache.
+ *
+ * <p>With the stored results ({@code carrier_result}) a cache miss is filled from the table first: a pushed result
+ * (subscription) is served without any real-time query, a queried one while it is younger than the cache's time to
+ * live. Every carrier answer is written to the table, and what the table then holds (which may be a newer push) is
+ * what gets cached and served.
  */
 public class CarrierService {
 
@@ -38,10 +44,18 @@ public class CarrierService {
     private final Duration overallTimeout;
     private final CarrierMetrics metrics;
     private final Clock clock;
+    private final CarrierResultStore store;
     private final ConcurrentMap<Key, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
 
     public CarrierService(CarrierClient client, TieredCarrierCache cache, DailyQueryGuard guard,
             CarrierProperties properties, CarrierMetrics metrics, Clock clock) {
+        this(client, cache, guard, properties, metrics, clock, null);
+    }
+
+    /** @param store the stored carrier results, {@code null} to work from the cache alone */
+    public CarrierService(CarrierClient client, TieredCarrierCache cache, DailyQueryGuard guard,
+            CarrierProperties properties, CarrierMetrics metrics, Clock clock, CarrierResultStore store) {
+        this.store = store;
         this.client = client;
         this.cache = cache;
         this.guard = guard;
@@ -66,6 +80,9 @@ public class CarrierService {
         if (kept.isPresent() && kept.get().freshAt(clock.instant())) {
             cache.recordHit();
             metrics.cacheHit();
+            if (kept.get().pushed()) {
+                metrics.queryAvoided();
+            }
             return fromCache(kept.get(), false);
         }
         cache.recordMiss();
@@ -99,6 +116,11 @@ public class CarrierService {
             complete(key, flight, new Outcome(kept.get(), true, null));
             return;
         }
+        Optional<CachedAnswer> stored = fromStore(key);
+        if (stored.isPresent()) {
+            complete(key, flight, new Outcome(stored.get(), true, null));
+            return;
+        }
         long started = System.nanoTime();
         client.query(query, () -> guard.tryAcquire(key.number())).whenComplete((result, error) -> {
             // whatever happens while handling the answer, the flight must end: a flight left in the map would be
@@ -115,13 +137,69 @@ public class CarrierService {
         });
     }
 
+    /**
+     * The stored result as a cache entry, when it may be served for this company without asking the carrier: a
+     * push always (the subscription keeps it current), a query's result while younger than the cache's life.
+     */
+    private Optional<CachedAnswer> fromStore(Key key) {
+        if (store == null) {
+            return Optional.empty();
+        }
+        Optional<StoredCarrierResult> found;
+        try {
+            found = store.find(key.number());
+        } catch (RuntimeException e) {
+            // the table is a help, not a precondition of answering: without it, ask the carrier as before
+            log.warn("stored carrier result of {} could not be read: {}", key.number(), e.toString());
+            return Optional.empty();
+        }
+        if (found.isEmpty() || !(CarrierQuery.AUTO.equals(key.company())
+                || key.company().equals(found.get().result().companyCode()))) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        CachedAnswer answer = toAnswer(found.get(), now);
+        if (!answer.freshAt(now)) {
+            return Optional.empty();
+        }
+        cache.put(key.number(), key.company(), answer);
+        if (answer.pushed()) {
+            metrics.queryAvoided();
+        }
+        return Optional.of(answer);
+    }
+
+    private CachedAnswer toAnswer(StoredCarrierResult stored, Instant now) {
+        CarrierResult result = stored.result();
+        if (stored.pushed()) {
+            // kept in the cache for a while, then re-read from the table (cheap): never a real-time query
+            return new CachedAnswer(result, null, null, stored.receivedAt(), now.plus(cacheConfig.finalTtl()),
+                    stored.source());
+        }
+        return new CachedAnswer(result, null, null, stored.receivedAt(), stored.receivedAt()
+                .plus(result.isFinal() ? cacheConfig.finalTtl() : cacheConfig.inTransitTtl()), stored.source());
+    }
+
+    /** Stores a carrier answer; what the table holds afterwards (possibly a newer push) is what is served. */
+    private CachedAnswer storeAnswer(Key key, CarrierResult result, Instant now) {
+        if (store != null) {
+            try {
+                return toAnswer(store.store(key.number(), result, StoredCarrierResult.SOURCE_QUERY).current(), now);
+            } catch (RuntimeException e) {
+                log.warn("carrier result of {} could not be stored: {}", key.number(), e.toString());
+            }
+        }
+        return new CachedAnswer(result, null, null, now,
+                now.plus(result.isFinal() ? cacheConfig.finalTtl() : cacheConfig.inTransitTtl()),
+                StoredCarrierResult.SOURCE_QUERY);
+    }
+
     private Outcome settle(Key key, CarrierResult result, Throwable error, long started) {
         Instant now = clock.instant();
         Outcome outcome;
         if (error == null) {
             metrics.call(client.provider(), "success", System.nanoTime() - started);
-            CachedAnswer answer = new CachedAnswer(result, null, null, now,
-                    now.plus(result.isFinal() ? cacheConfig.finalTtl() : cacheConfig.inTransitTtl()));
+            CachedAnswer answer = storeAnswer(key, result, now);
             cache.put(key.number(), key.company(), answer);
             outcome = new Outcome(answer, false, null);
         } else {
@@ -173,17 +251,42 @@ public class CarrierService {
             metrics.staleServed();
             return fromCache(kept.get(), !kept.get().freshAt(now));
         }
-        return new CarrierLookup(null, failure.code(), failure.messageKey(), false, false, null, client.simulated());
+        return new CarrierLookup(null, failure.code(), failure.messageKey(), false, false, null, client.simulated(),
+                null);
     }
 
     private CarrierLookup fromCache(CachedAnswer answer, boolean stale) {
         return new CarrierLookup(answer.result(), answer.result() == null ? answer.errorCode() : null,
-                answer.errorMessageKey(), true, stale, answer.fetchedAt(), simulated(answer));
+                answer.errorMessageKey(), true, stale, answer.fetchedAt(), simulated(answer), source(answer));
     }
 
     private CarrierLookup fromCall(CachedAnswer answer, boolean cached) {
+        // a pushed result is never the answer of a call made for this request
         return new CarrierLookup(answer.result(), answer.result() == null ? answer.errorCode() : null,
-                answer.errorMessageKey(), cached, false, answer.fetchedAt(), simulated(answer));
+                answer.errorMessageKey(), cached || answer.pushed(), false, answer.fetchedAt(), simulated(answer),
+                source(answer));
+    }
+
+    private static String source(CachedAnswer answer) {
+        if (answer.result() == null) {
+            return null;
+        }
+        return answer.source() == null ? StoredCarrierResult.SOURCE_QUERY : answer.source();
+    }
+
+    /**
+     * Puts a stored result into this node's cache (after a push was stored here), so the next query of the number
+     * is served from it; the sync module's change log drops other nodes' entries, which then refill from the table.
+     */
+    public void refreshFromStore(StoredCarrierResult stored) {
+        CachedAnswer answer = toAnswer(stored, clock.instant());
+        // entries for other company codes of the number may hold the older answer: drop them all first
+        cache.invalidate(java.util.List.of(stored.queryNumber()));
+        cache.put(stored.queryNumber(), CarrierQuery.AUTO, answer);
+        String company = stored.result().companyCode();
+        if (company != null && !CarrierQuery.AUTO.equals(company)) {
+            cache.put(stored.queryNumber(), company, answer);
+        }
     }
 
     private boolean simulated(CachedAnswer answer) {

@@ -13,8 +13,10 @@ class TrackingConfiguration {
 
     @Bean
     TrackingQueryService trackingQueryService(PackageResolver resolver, CarrierService carrier, Messages messages,
-            TrackingProperties properties) {
-        return new TrackingQueryService(resolver, carrier, messages, properties, Clock.systemUTC());
+            TrackingProperties properties,
+            org.springframework.beans.factory.ObjectProvider<com.tallytrack.carrier.CarrierSubscriptions> push) {
+        return new TrackingQueryService(resolver, carrier, messages, properties, Clock.systemUTC(),
+                push.getIfAvailable());
     }
 
     @Bean

@@ -11,7 +11,8 @@ import com.tallytrack.manifest.Manifest;
 /**
  * The answer of one intelligent query (PRODUCT §3). {@code cached} answers also say when the carrier produced
  * them ({@code cached_at}) and how old they are ({@code cache_age_seconds}); {@code stale} marks an expired result
- * served because the carrier failed.
+ * served because the carrier failed. {@code source} says where a result came from: {@code push} (a stored
+ * subscription push, no real-time query) or {@code query}.
  */
 public record TrackingQueryResult(
         boolean success,
@@ -29,7 +30,8 @@ public record TrackingQueryResult(
         boolean stale,
         Instant cachedAt,
         Long cacheAgeSeconds,
-        boolean simulated) {
+        boolean simulated,
+        String source) {
 
     public static final String QUERY_TYPE_PACKAGE = "package";
     public static final String QUERY_TYPE_ORIGINAL = "original";
@@ -41,10 +43,13 @@ public record TrackingQueryResult(
             String state,
             String stateText,
             @JsonProperty("is_signed") boolean isSigned,
-            List<Track> tracks) {
+            List<Track> tracks,
+            com.tallytrack.carrier.Milestone milestone) {
     }
 
-    public record Track(String time, String location, String description) {
+    /** {@code milestone}: of the event's own carrier state code, {@code null} when the carrier sent none. */
+    public record Track(String time, String location, String description,
+            com.tallytrack.carrier.Milestone milestone) {
     }
 
     /** This answer with another view of its manifest (see {@link ManifestInfoProperties}). */

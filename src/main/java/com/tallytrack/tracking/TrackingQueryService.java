@@ -24,6 +24,7 @@ import com.tallytrack.carrier.CarrierLookup;
 import com.tallytrack.carrier.CarrierQuery;
 import com.tallytrack.carrier.CarrierResult;
 import com.tallytrack.carrier.CarrierService;
+import com.tallytrack.carrier.CarrierSubscriptions;
 import com.tallytrack.common.ApiException;
 import com.tallytrack.common.Messages;
 import com.tallytrack.manifest.Manifest;
@@ -47,9 +48,17 @@ public class TrackingQueryService implements DisposableBean {
     private final TrackingProperties properties;
     private final Clock clock;
     private final ExecutorService batchExecutor;
+    private final CarrierSubscriptions subscriptions;
 
     public TrackingQueryService(PackageResolver resolver, CarrierService carrier, Messages messages,
             TrackingProperties properties, Clock clock) {
+        this(resolver, carrier, messages, properties, clock, null);
+    }
+
+    /** @param subscriptions subscribes unlinked numbers customers query (issue 10.2); {@code null} for none */
+    public TrackingQueryService(PackageResolver resolver, CarrierService carrier, Messages messages,
+            TrackingProperties properties, Clock clock, CarrierSubscriptions subscriptions) {
+        this.subscriptions = subscriptions;
         this.resolver = resolver;
         this.carrier = carrier;
         this.messages = messages;
@@ -125,11 +134,15 @@ public class TrackingQueryService implements DisposableBean {
         CarrierLookup lookup = carrier.track(new CarrierQuery(queryNumber, company, phone));
         Instant now = clock.instant();
         CarrierResult result = lookup.result();
+        subscribeQueried(viaPackage, queryNumber, lookup);
         TrackingQueryResult.TrackingInfo info = result == null ? null : new TrackingQueryResult.TrackingInfo(
                 result.companyCode(), result.companyName(), result.state(), stateText(result.state(), locale),
                 result.signed(),
                 result.tracks().stream()
-                        .map(t -> new TrackingQueryResult.Track(t.time(), t.location(), t.description())).toList());
+                        .map(t -> new TrackingQueryResult.Track(t.time(), t.location(), t.description(),
+                                t.milestone()))
+                        .toList(),
+                result.milestone());
         String error = lookup.success() ? null : messages.get(locale, lookup.errorMessageKey());
         Long age = lookup.cached() && lookup.fetchedAt() != null
                 ? Math.max(0, Duration.between(lookup.fetchedAt(), now).toSeconds()) : null;
@@ -137,7 +150,26 @@ public class TrackingQueryService implements DisposableBean {
                 viaPackage ? TrackingQueryResult.QUERY_TYPE_PACKAGE : TrackingQueryResult.QUERY_TYPE_ORIGINAL,
                 viaPackage, manifest.map(TrackingQueryResult.ManifestInfo::of).orElse(null), info, error,
                 lookup.errorCode() == null ? null : lookup.errorCode().name(), now, lookup.cached(), lookup.stale(),
-                lookup.cached() ? lookup.fetchedAt() : null, age, lookup.simulated());
+                lookup.cached() ? lookup.fetchedAt() : null, age, lookup.simulated(), lookup.source());
+    }
+
+    /**
+     * Carrier push (issue 10.2, the carrier engineer's hook): an unlinked number the carrier just answered for (a
+     * real call, not a cache hit: one cheap insert per carrier call) and that is not final gets subscribed, so its
+     * later changes are pushed instead of polled. Linked package numbers are subscribed by the push module.
+     */
+    private void subscribeQueried(boolean viaPackage, String queryNumber, CarrierLookup lookup) {
+        if (subscriptions == null || viaPackage || !lookup.success() || lookup.cached()
+                || lookup.result().isFinal()) {
+            return;
+        }
+        try {
+            subscriptions.subscribe(queryNumber, lookup.result().companyCode());
+        } catch (RuntimeException e) {
+            // the answer matters more than the subscription; the next carrier call tries again
+            org.slf4j.LoggerFactory.getLogger(TrackingQueryService.class)
+                    .warn("subscribing {} failed: {}", queryNumber, e.toString());
+        }
     }
 
     private String stateText(String state, Locale locale) {
@@ -149,7 +181,7 @@ public class TrackingQueryService implements DisposableBean {
         return new TrackingQueryResult(false, plain ? echo(raw.strip()) : null, plain ? echo(cleaned) : null, null,
                 null, false,
                 null, null, messages.get(locale, "tracking.problem." + problem), "INVALID_TRACKING_NUMBER",
-                clock.instant(), false, false, null, null, carrier.simulated());
+                clock.instant(), false, false, null, null, carrier.simulated(), null);
     }
 
     /** An entry echoed back is cut at the longest valid number: a batch of huge entries gets a small answer. */

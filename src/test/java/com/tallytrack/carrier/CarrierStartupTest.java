@@ -13,6 +13,7 @@ import com.tallytrack.TallyTrackApplication;
 import com.tallytrack.carrier.internal.CarrierConfiguration;
 import com.tallytrack.carrier.internal.CarrierProperties;
 import com.tallytrack.carrier.internal.Kuaidi100Client;
+import com.tallytrack.carrier.internal.MilestoneProperties;
 import com.tallytrack.carrier.internal.SimulatorCarrierClient;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +23,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 class CarrierStartupTest {
 
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties(CarrierProperties.class)
+    @EnableConfigurationProperties({ CarrierProperties.class, MilestoneProperties.class })
     static class Props {
     }
 
@@ -112,5 +113,51 @@ class CarrierStartupTest {
                 .satisfies(e -> assertThat(rootCause(e))
                         .hasMessageContaining("tallytrack.carrier.kuaidi100.customer")
                         .hasMessageContaining("TALLYTRACK_CARRIER_KUAIDI100_CUSTOMER"));
+    }
+
+    private static final String[] KUAIDI100 = { "tallytrack.carrier.provider=kuaidi100",
+            "tallytrack.carrier.kuaidi100.customer=" + Kuaidi100Stub.CUSTOMER,
+            "tallytrack.carrier.kuaidi100.key=" + Kuaidi100Stub.KEY };
+
+    @Test
+    void pushIsOnForTheSimulatorAndOffForKuaidi100UnlessAskedFor() {
+        runner.run(context -> assertThat(context.getBean(CarrierProperties.class).kuaidi100().push().on()).isTrue());
+        runner.withPropertyValues(KUAIDI100).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(CarrierProperties.class).kuaidi100().push().on()).isFalse();
+        });
+    }
+
+    @Test
+    void kuaidi100PushWithoutCallbackUrlTokenOrSaltFailsNamingTheProperty() {
+        runner.withPropertyValues(KUAIDI100).withPropertyValues("tallytrack.carrier.kuaidi100.push.enabled=true")
+                .run(context -> assertThat(rootCause(context.getStartupFailure()))
+                        .hasMessageContaining("tallytrack.carrier.kuaidi100.push.callback-url is required")
+                        .hasMessageContaining("TALLYTRACK_CARRIER_KUAIDI100_PUSH_CALLBACKURL"));
+        runner.withPropertyValues(KUAIDI100).withPropertyValues("tallytrack.carrier.kuaidi100.push.enabled=true",
+                "tallytrack.carrier.kuaidi100.push.callback-url=https://t.example.com/api/v1/carrier/kuaidi100/callback")
+                .run(context -> assertThat(rootCause(context.getStartupFailure()))
+                        .hasMessageContaining("tallytrack.carrier.kuaidi100.push.callback-url must carry the "
+                                + "deployment's token"));
+        runner.withPropertyValues(KUAIDI100).withPropertyValues("tallytrack.carrier.kuaidi100.push.enabled=true",
+                "tallytrack.carrier.kuaidi100.push.callback-url=https://t.example.com/cb?token=0123456789abcdef01")
+                .run(context -> assertThat(rootCause(context.getStartupFailure()))
+                        .hasMessageContaining("tallytrack.carrier.kuaidi100.push.salt is required"));
+        runner.withPropertyValues(KUAIDI100).withPropertyValues("tallytrack.carrier.kuaidi100.push.enabled=true",
+                "tallytrack.carrier.kuaidi100.push.callback-url=https://t.example.com/cb?token=0123456789abcdef01",
+                "tallytrack.carrier.kuaidi100.push.salt=testsalt").run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void pushLimitsAreValidatedNamingTheProperty() {
+        runner.withPropertyValues("tallytrack.carrier.kuaidi100.push.resubscribe-delay=10m")
+                .run(context -> assertThat(rootCause(context.getStartupFailure()))
+                        .hasMessageContaining("tallytrack.carrier.kuaidi100.push.resubscribe-delay must be at least 30m"));
+        runner.withPropertyValues("tallytrack.carrier.kuaidi100.push.max-resubscribes=9")
+                .run(context -> assertThat(rootCause(context.getStartupFailure()))
+                        .hasMessageContaining("tallytrack.carrier.kuaidi100.push.max-resubscribes"));
+        runner.withPropertyValues("tallytrack.carrier.expire-after=0d")
+                .run(context -> assertThat(rootCause(context.getStartupFailure()))
+                        .hasMessageContaining("tallytrack.carrier.expire-after"));
     }
 }

@@ -67,12 +67,131 @@ public class Kuaidi100Stub implements AutoCloseable {
         server.setExecutor(Executors.newFixedThreadPool(32));
         server.createContext("/poll/query.do", this::query);
         server.createContext("/autonumber/auto", this::autonumber);
+        server.createContext("/poll", this::subscribe);
         server.start();
     }
 
     public URI queryUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/poll/query.do");
     }
+
+    public URI subscribeUrl() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/poll");
+    }
+
+    private final Deque<Reply> subscribeScript = new ArrayDeque<>();
+    private final List<Map<String, String>> subscribes = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, AtomicInteger> subscribesByNumber = new ConcurrentHashMap<>();
+    private final Set<String> polling = ConcurrentHashMap.newKeySet();
+
+    /** The next valid subscribe requests are answered with these replies, in order. */
+    public synchronized Kuaidi100Stub thenSubscribe(Reply... replies) {
+        subscribeScript.addAll(List.of(replies));
+        return this;
+    }
+
+    /** The decoded form fields of every subscribe request received, in order. */
+    public List<Map<String, String>> subscribes() {
+        synchronized (subscribes) {
+            return List.copyOf(subscribes);
+        }
+    }
+
+    /** Subscribe requests received per number (valid or not). */
+    public Map<String, AtomicInteger> subscribesByNumber() {
+        return subscribesByNumber;
+    }
+
+    /** Protocol §4.1/§4.2 and §8.5: schema, key (600), company and callback URL (700), duplicates (501). */
+    private void subscribe(HttpExchange exchange) throws IOException {
+        if (!"/poll".equals(exchange.getRequestURI().getPath())) {
+            answer(exchange, Reply.http(404));
+            return;
+        }
+        Map<String, String> form = form(exchange);
+        subscribes.add(form);
+        JsonNode p;
+        try {
+            p = json.readTree(form.getOrDefault("param", ""));
+        } catch (RuntimeException e) {
+            answer(exchange, Reply.returnCode("700", "POLL:参数错误"));
+            return;
+        }
+        String number = p == null ? "" : p.path("number").asString("");
+        subscribesByNumber.computeIfAbsent(number, k -> new AtomicInteger()).incrementAndGet();
+        if (!"json".equals(form.get("schema")) || p == null) {
+            answer(exchange, Reply.returnCode("700", "POLL:参数错误"));
+            return;
+        }
+        if (!KEY.equals(p.path("key").asString(""))) {
+            answer(exchange, Reply.returnCode("600", "POLL:您不是合法的订阅者"));
+            return;
+        }
+        String company = p.path("company").asString("");
+        boolean autoCom = "1".equals(p.path("parameters").path("autoCom").asString(""));
+        if ((company.isEmpty() && !autoCom) || (!company.isEmpty() && !KNOWN_COMPANIES.contains(company))) {
+            answer(exchange, Reply.returnCode("700", "POLL:不支持的快递公司：" + company));
+            return;
+        }
+        if (number.isEmpty() || number.length() > 32
+                || p.path("parameters").path("callbackurl").asString("").isEmpty()) {
+            answer(exchange, Reply.returnCode("700", "POLL:参数错误"));
+            return;
+        }
+        Reply scripted;
+        synchronized (this) {
+            scripted = subscribeScript.pollFirst();
+        }
+        if (scripted != null) {
+            answer(exchange, scripted);
+            return;
+        }
+        if (!polling.add(number)) {
+            answer(exchange, Reply.returnCode("501", "POLL:重复订阅"));
+            return;
+        }
+        answer(exchange, new Reply(200, "{\"result\":true,\"returnCode\":\"200\",\"message\":\"提交成功\"}", 0));
+    }
+
+    /** The answer of a push: HTTP status and body. */
+    public record PushAnswer(int status, String body) {
+    }
+
+    /**
+     * Sends a push like Kuaidi100 (protocol §4.3): a form POST of {@code param} and {@code sign} =
+     * UPPER(MD5(param + salt)) over the exact text sent; {@code sign} omitted when {@code salt} is null.
+     */
+    public static PushAnswer push(URI callbackUrl, String param, String salt) throws IOException, InterruptedException {
+        return pushSigned(callbackUrl, param, salt == null ? null : md5Upper(param + salt));
+    }
+
+    public static PushAnswer pushSigned(URI callbackUrl, String param, String sign)
+            throws IOException, InterruptedException {
+        String body = "param=" + java.net.URLEncoder.encode(param, StandardCharsets.UTF_8)
+                + (sign == null ? "" : "&sign=" + sign);
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(callbackUrl).timeout(java.time.Duration.ofSeconds(20))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new PushAnswer(response.statusCode(), response.body());
+    }
+
+    /** Vector C1 of protocol §5.2 / §4.6 (number YT1234567890123, in transit, two events), salt testsalt. */
+    public static final String C1 = "{\"status\":\"polling\",\"billstatus\":\"got\",\"message\":\"\",\"autoCheck\":\"0\","
+            + "\"comOld\":\"\",\"comNew\":\"\",\"lastResult\":{\"message\":\"ok\",\"nu\":\"YT1234567890123\","
+            + "\"ischeck\":\"0\",\"condition\":\"00\",\"com\":\"yuantong\",\"status\":\"200\",\"state\":\"0\","
+            + "\"data\":[{\"time\":\"2024-05-02 08:15:00\",\"ftime\":\"2024-05-02 08:15:00\","
+            + "\"context\":\"快件已到达【杭州转运中心】\",\"location\":\"\",\"areaCode\":\"CN330100000000\","
+            + "\"areaName\":\"浙江,杭州市\",\"status\":\"在途\"},{\"time\":\"2024-05-01 18:30:00\","
+            + "\"ftime\":\"2024-05-01 18:30:00\",\"context\":\"快件已揽收\",\"location\":\"\","
+            + "\"areaCode\":\"CN310100000000\",\"areaName\":\"上海,上海市\",\"status\":\"揽收\"}]}}";
+
+    /** Vector C2 of protocol §5.2 (abort, no records), salt testsalt. */
+    public static final String C2 = "{\"status\":\"abort\",\"billstatus\":\"\",\"message\":\"3天查询无记录\","
+            + "\"autoCheck\":\"0\",\"comOld\":\"\",\"comNew\":\"\",\"lastResult\":{\"message\":\"\","
+            + "\"nu\":\"YT1234567890123\",\"ischeck\":\"0\",\"condition\":\"\",\"com\":\"yuantong\","
+            + "\"status\":\"200\",\"state\":\"0\",\"data\":[]}}";
 
     public URI autonumberUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/autonumber/auto");

@@ -6,8 +6,11 @@ import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.StringUtils;
 
 import com.tallytrack.carrier.CarrierClient;
@@ -74,9 +77,19 @@ public class CarrierConfiguration {
         return new CarrierMetrics(registry, cache);
     }
 
+    /** The stored carrier results; absent (null) only in slices of the context that have no database. */
+    @Bean
+    CarrierResultStore carrierResultStore(ObjectProvider<JdbcClient> jdbc,
+            ObjectProvider<PlatformTransactionManager> transactions, ApplicationEventPublisher events,
+            MilestoneProperties milestones) {
+        JdbcClient client = jdbc.getIfAvailable();
+        PlatformTransactionManager tm = transactions.getIfAvailable();
+        return client == null || tm == null ? null : new CarrierResultStore(client, tm, events, milestones, clock);
+    }
+
     @Bean
     CarrierService carrierService(CarrierClient client, TieredCarrierCache cache, DailyQueryGuard guard,
-            CarrierProperties properties, CarrierMetrics metrics) {
-        return new CarrierService(client, cache, guard, properties, metrics, clock);
+            CarrierProperties properties, CarrierMetrics metrics, ObjectProvider<CarrierResultStore> store) {
+        return new CarrierService(client, cache, guard, properties, metrics, clock, store.getIfAvailable());
     }
 }

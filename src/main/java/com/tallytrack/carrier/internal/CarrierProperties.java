@@ -28,6 +28,11 @@ public record CarrierProperties(
     private static final Pattern KEY = Pattern.compile("[0-9A-Za-z]{6,64}");
 
     public CarrierProperties {
+        if (kuaidi100 != null && kuaidi100.push().enabled() == null) {
+            // not set: simulated pushes on the embedded default; with Kuaidi100 on only when asked for, since it
+            // needs a public callback URL and a salt
+            kuaidi100 = kuaidi100.withPush(kuaidi100.push().withEnabled(provider != Provider.KUAIDI100));
+        }
         if (provider == Provider.KUAIDI100) {
             kuaidi100.requireCredentials();
         }
@@ -49,7 +54,30 @@ public record CarrierProperties(
             @DefaultValue("http://www.kuaidi100.com/autonumber/auto") URI autonumberUrl,
             @DefaultValue("5s") Duration connectTimeout,
             @DefaultValue("5s") Duration readTimeout,
-            @DefaultValue("4") String resultv2) {
+            @DefaultValue("4") String resultv2,
+            @DefaultValue("https://poll.kuaidi100.com/poll") URI subscribeUrl,
+            @DefaultValue Push push) {
+
+        @org.springframework.boot.context.properties.bind.ConstructorBinding
+        public Kuaidi100 {
+            if (push == null) {
+                push = Push.defaults();
+            }
+            if (subscribeUrl == null) {
+                subscribeUrl = URI.create("https://poll.kuaidi100.com/poll");
+            }
+        }
+
+        Kuaidi100 withPush(Push p) {
+            return new Kuaidi100(customer, key, queryUrl, autonumberUrl, connectTimeout, readTimeout, resultv2,
+                    subscribeUrl, p);
+        }
+
+        /** The query-only settings (tests and clients written before subscriptions). */
+        public Kuaidi100(String customer, String key, URI queryUrl, URI autonumberUrl, Duration connectTimeout,
+                Duration readTimeout, String resultv2) {
+            this(customer, key, queryUrl, autonumberUrl, connectTimeout, readTimeout, resultv2, null, null);
+        }
 
         void requireCredentials() {
             if (customer == null || customer.isBlank()) {
@@ -70,6 +98,10 @@ public record CarrierProperties(
             }
             requireHttp(queryUrl, "tallytrack.carrier.kuaidi100.query-url");
             requireHttp(autonumberUrl, "tallytrack.carrier.kuaidi100.autonumber-url");
+            if (Boolean.TRUE.equals(push.enabled())) {
+                requireHttp(subscribeUrl, "tallytrack.carrier.kuaidi100.subscribe-url");
+                push.requireForKuaidi100();
+            }
             requirePositive(connectTimeout, "tallytrack.carrier.kuaidi100.connect-timeout");
             requirePositive(readTimeout, "tallytrack.carrier.kuaidi100.read-timeout");
         }
@@ -78,6 +110,112 @@ public record CarrierProperties(
             if (uri == null || uri.getHost() == null
                     || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
                 throw new IllegalArgumentException(property + " must be an absolute http(s) URL");
+            }
+        }
+    }
+
+    /**
+     * {@code tallytrack.carrier.kuaidi100.push.*}: subscriptions (订阅) and their callbacks (推送).
+     *
+     * @param enabled           subscribe numbers and accept callbacks; with the simulator the pushes are simulated.
+     *                          Unset: on with the simulator, off with Kuaidi100 (it needs callback-url and salt)
+     * @param callbackUrl       the public URL Kuaidi100 posts to, with the deployment's {@code token} query parameter
+     * @param salt              the secret Kuaidi100 signs pushes with (sign = UPPER(MD5(param + salt)))
+     * @param workerInterval    how often the subscription worker looks for due subscriptions
+     * @param batchSize         subscriptions taken per worker run (the rate: batch-size per worker-interval)
+     * @param maxAttempts       subscribe requests per subscription on retryable replies (500, timeouts)
+     * @param retryBackoff      the wait after the first retryable reply, doubled on each further one
+     * @param maxRetryBackoff   the longest wait between retries
+     * @param resubscribeDelay  the wait after an {@code abort} push before subscribing again (Kuaidi100: ≥ 30 min)
+     * @param maxResubscribes   re-subscriptions after {@code abort} pushes per number
+     * @param maxParamSize      the largest callback {@code param} accepted, in characters
+     */
+    public record Push(
+            Boolean enabled,
+            URI callbackUrl,
+            String salt,
+            @DefaultValue("5s") Duration workerInterval,
+            @DefaultValue("50") int batchSize,
+            @DefaultValue("5") int maxAttempts,
+            @DefaultValue("1m") Duration retryBackoff,
+            @DefaultValue("1h") Duration maxRetryBackoff,
+            @DefaultValue("30m") Duration resubscribeDelay,
+            @DefaultValue("3") int maxResubscribes,
+            @DefaultValue("524288") int maxParamSize) {
+
+        static final String PREFIX = "tallytrack.carrier.kuaidi100.push.";
+        private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{16,128}");
+
+        public Push {
+            requirePositive(workerInterval, PREFIX + "worker-interval");
+            requirePositive(retryBackoff, PREFIX + "retry-backoff");
+            requirePositive(maxRetryBackoff, PREFIX + "max-retry-backoff");
+            if (batchSize < 1 || batchSize > 1000) {
+                throw new IllegalArgumentException(PREFIX + "batch-size must be between 1 and 1000");
+            }
+            if (maxAttempts < 1 || maxAttempts > 100) {
+                throw new IllegalArgumentException(PREFIX + "max-attempts must be between 1 and 100");
+            }
+            if (resubscribeDelay == null || resubscribeDelay.compareTo(CARRIER_MIN_INTERVAL) < 0) {
+                throw new IllegalArgumentException(PREFIX + "resubscribe-delay must be at least 30m: Kuaidi100 asks "
+                        + "for 30 minutes before a number is subscribed again after an abort");
+            }
+            if (maxResubscribes < 0 || maxResubscribes > 4) {
+                throw new IllegalArgumentException(PREFIX + "max-resubscribes must be between 0 and 4 (Kuaidi100 "
+                        + "takes at most 4 subscriptions of a number per month)");
+            }
+            if (maxParamSize < 1024 || maxParamSize > 10_000_000) {
+                throw new IllegalArgumentException(PREFIX + "max-param-size must be between 1024 and 10000000");
+            }
+        }
+
+        Push withEnabled(boolean on) {
+            return new Push(on, callbackUrl, salt, workerInterval, batchSize, maxAttempts, retryBackoff,
+                    maxRetryBackoff, resubscribeDelay, maxResubscribes, maxParamSize);
+        }
+
+        /** True when subscriptions and pushes are on. */
+        public boolean on() {
+            return Boolean.TRUE.equals(enabled);
+        }
+
+        static Push defaults() {
+            return new Push(null, null, null, Duration.ofSeconds(5), 50, 5, Duration.ofMinutes(1), Duration.ofHours(1),
+                    Duration.ofMinutes(30), 3, 524288);
+        }
+
+        /** The {@code token} query parameter of the callback URL, or {@code null}. */
+        public String token() {
+            if (callbackUrl == null || callbackUrl.getRawQuery() == null) {
+                return null;
+            }
+            for (String pair : callbackUrl.getRawQuery().split("&")) {
+                if (pair.startsWith("token=")) {
+                    return java.net.URLDecoder.decode(pair.substring(6), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+            return null;
+        }
+
+        void requireForKuaidi100() {
+            if (callbackUrl == null || callbackUrl.getHost() == null
+                    || !("http".equals(callbackUrl.getScheme()) || "https".equals(callbackUrl.getScheme()))) {
+                throw new IllegalArgumentException(PREFIX + "callback-url is required when push is enabled with "
+                        + "tallytrack.carrier.provider=kuaidi100: the public http(s) URL of "
+                        + "/api/v1/carrier/kuaidi100/callback with ?token=<secret> (environment "
+                        + "TALLYTRACK_CARRIER_KUAIDI100_PUSH_CALLBACKURL), or set "
+                        + "TALLYTRACK_CARRIER_KUAIDI100_PUSH_ENABLED=false");
+            }
+            String token = token();
+            if (token == null || !TOKEN.matcher(token).matches()) {
+                throw new IllegalArgumentException(PREFIX + "callback-url must carry the deployment's token as the "
+                        + "query parameter token=<16-128 letters, digits, - or _>, e.g. "
+                        + "https://track.example.com/api/v1/carrier/kuaidi100/callback?token=$(openssl rand -hex 24)");
+            }
+            if (salt == null || salt.length() < 8 || salt.length() > 64) {
+                throw new IllegalArgumentException(PREFIX + "salt is required when push is enabled with "
+                        + "tallytrack.carrier.provider=kuaidi100: 8-64 characters (environment "
+                        + "TALLYTRACK_CARRIER_KUAIDI100_PUSH_SALT)");
             }
         }
     }

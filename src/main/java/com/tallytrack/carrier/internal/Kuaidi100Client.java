@@ -227,39 +227,7 @@ public class Kuaidi100Client implements CarrierClient, AutoCloseable {
     }
 
     private CarrierResult parseTrack(JsonNode root, Company company) {
-        String com = text(root.get("com"));
-        String companyCode = com == null || com.isBlank() ? company.code() : com.strip().toLowerCase(Locale.ROOT);
-        String companyName = companyCode.equals(company.code()) && company.name() != null ? company.name()
-                : CarrierCodes.companyName(companyCode);
-        String rawState = text(root.get("state"));
-        String state = CarrierCodes.baseState(rawState);
-        String detailed = rawState != null && state != null && !rawState.strip().equals(state) ? rawState.strip()
-                : null;
-        List<Event> events = new ArrayList<>();
-        JsonNode data = root.get("data");
-        if (data != null && data.isArray()) {
-            for (JsonNode item : data.values()) {
-                if (!item.isObject()) {
-                    continue;
-                }
-                String ftime = text(item.get("ftime"));
-                String time = text(item.get("time"));
-                String location = text(item.get("location"));
-                if (location == null || location.isBlank()) {
-                    location = text(item.get("areaName"));
-                }
-                events.add(new Event(ftime != null && !ftime.isBlank() ? ftime : time,
-                        new CarrierTrack(time != null ? time : ftime, blankToNull(location),
-                                text(item.get("context")))));
-            }
-        }
-        // "desc" was asked for; sort anyway (stable, by the formatted time) so newest-first never depends on it
-        events.sort(Comparator.comparing(Event::sortKey, Comparator.nullsLast(Comparator.reverseOrder())));
-        return new CarrierResult(companyCode, companyName, state, detailed, "3".equals(state),
-                events.stream().map(Event::track).toList(), false);
-    }
-
-    private record Event(String sortKey, CarrierTrack track) {
+        return Kuaidi100Results.parse(root, company.code(), company.name());
     }
 
     /** Protocol doc §3: an array of guesses (most likely first) on success, an object on error. */
