@@ -10,6 +10,7 @@ import org.springframework.stereotype.Service;
 import com.tallytrack.carrier.CarrierLookup;
 import com.tallytrack.carrier.CarrierQuery;
 import com.tallytrack.carrier.CarrierResult;
+import com.tallytrack.carrier.Milestone;
 import com.tallytrack.carrier.CarrierService;
 import com.tallytrack.common.Messages;
 import com.tallytrack.tracking.StoredCarrierResults.StoredCarrierResult;
@@ -69,9 +70,9 @@ public class JourneyService {
         }
         CarrierResult r = lookup.result();
         List<Journey.Track> tracks = r.tracks().stream()
-                .map(t -> new Journey.Track(t.time(), t.location(), t.description(), null)).toList();
+                .map(t -> new Journey.Track(t.time(), t.location(), t.description(), wire(t.milestone()))).toList();
         return new Journey.Leg(Journey.ROLE_ORIGINAL, number, r.companyCode(), r.companyName(),
-                storedMilestone(number), r.state(), r.isFinal(), true, null, null, SOURCE_CARRIER, tracks);
+                wire(r.milestone()), r.state(), r.isFinal(), true, null, null, SOURCE_CARRIER, tracks);
     }
 
     /** The leg the plain query answered: the package leg of a linked number, the only leg of an unlinked one. */
@@ -83,11 +84,11 @@ public class JourneyService {
                     result.errorCode(), result.error(), SOURCE_CARRIER, List.of());
         }
         List<Journey.Track> tracks = info.tracks().stream()
-                .map(t -> new Journey.Track(t.time(), t.location(), t.description(), null)).toList();
+                .map(t -> new Journey.Track(t.time(), t.location(), t.description(), wire(t.milestone()))).toList();
         // the finality rule lives in CarrierResult; the plain answer only carries the raw state code
         boolean isFinal = new CarrierResult(null, null, info.state(), null, false, List.of(), false).isFinal();
         return new Journey.Leg(role, result.queryTrackingNumber(), info.companyCode(), info.companyName(),
-                storedMilestone(result.queryTrackingNumber()), info.state(), isFinal, true, null, null,
+                wire(info.milestone()), info.state(), isFinal, true, null, null,
                 SOURCE_CARRIER, tracks);
     }
 
@@ -98,11 +99,7 @@ public class JourneyService {
                 s.isFinal(), true, null, null, SOURCE_STORED, tracks);
     }
 
-    /**
-     * The normalised milestone of a number: the carrier module stores every answer with its milestone in
-     * {@code carrier_result}, so the row is at least as new as the answer just served.
-     */
-    private String storedMilestone(String number) {
-        return stored.find(number).map(StoredCarrierResult::milestone).orElse(null);
+    private static String wire(Milestone milestone) {
+        return milestone == null ? null : milestone.wireName();
     }
 }

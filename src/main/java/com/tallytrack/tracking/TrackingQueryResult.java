@@ -56,7 +56,7 @@ public record TrackingQueryResult(
     public TrackingQueryResult withManifestInfo(ManifestView view) {
         return new TrackingQueryResult(success, originalTrackingNumber, cleanedTrackingNumber, queryTrackingNumber,
                 queryType, hasPackageAssociation, view, trackingInfo, error, errorCode, queryTime, cached, stale,
-                cachedAt, cacheAgeSeconds, simulated);
+                cachedAt, cacheAgeSeconds, simulated, source);
     }
 
     /** What the public query shows of a manifest: {@link CustomerManifestInfo} or the whole {@link ManifestInfo}. */
