@@ -18,7 +18,8 @@
 #               (opened with the service's H2 jar after the service stopped), bench_copy with the same indexes
 # PostgreSQL is a scratch server started by this script (/usr/local/bin/pg_ctl, run as user postgres).
 # Heap: largest jvm.memory.used{area=heap} seen during an import minus the value before it (garbage included,
-# so an upper bound of the growth). The per-IP query rate limit is raised for the wrk part only (one IP).
+# so an upper bound of the growth). Service CPU: the service process's CPU time during the upload (on PostgreSQL
+# the server's own work is in its processes, not included), steadier than wall time on a loaded machine. The per-IP query rate limit is raised for the wrk part only (one IP).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/lib.sh
@@ -49,12 +50,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "generating $ROWS-row files in $WORK"
+# FILES=dir keeps the generated files there for the next run (they depend only on ROWS)
+FILES=${FILES:-$WORK}
+mkdir -p "$FILES" && chmod 755 "$FILES"
 for f in cold:csv:BC warm:csv:BW sheet:xlsx:BX; do
     IFS=: read -r name fmt prefix <<<"$f"
-    java -cp "$CP" com.tallytrack.importer.bench.ManifestFileGenerator "$ROWS" "$fmt" "$WORK/$name.$fmt" "$prefix"
+    if [[ ! -f "$FILES/$name-$ROWS.$fmt" ]]; then
+        echo "generating $FILES/$name-$ROWS.$fmt"
+        java -cp "$CP" com.tallytrack.importer.bench.ManifestFileGenerator "$ROWS" "$fmt" "$FILES/$name-$ROWS.$fmt" \
+            "$prefix"
+    fi
 done
-chmod 644 "$WORK"/*.csv "$WORK"/*.xlsx
+chmod 644 "$FILES"/*.csv "$FILES"/*.xlsx
 
 login() {
     curl -sf -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" \
@@ -71,6 +78,8 @@ upload() {
     local file=$1 start job state="" body heap0 heapmax h
     heap0=$(heap_used)
     heapmax=$heap0
+    local cpu0
+    cpu0=$(cpu_ms "$PID")
     start=$(now_ms)
     job=$(curl -sf -H "Authorization: Bearer $TOKEN" -F "file=@$file" "$BASE/api/v1/admin/manifest/upload?async=true" \
         | sed -n 's/.*"job_id":"\([^"]*\)".*/\1/p')
@@ -90,7 +99,7 @@ upload() {
     [[ $state == COMPLETED ]] || { echo "job $job $state: $body" >&2; return 1; }
     local stats
     stats=$(sed -n 's/.*"statistics":{\([^}]*\)}.*/\1/p' <<<"$body" | tr -d '"' | sed 's/_rows//g')
-    echo "$ms $(( heapmax - heap0 )) $stats"
+    echo "$ms $(( heapmax - heap0 )) $(( $(cpu_ms "$PID") - cpu0 )) $stats"
 }
 
 query_p99() { # seconds → "rps p99"
@@ -106,22 +115,22 @@ run_case_set() { # database
     local db=$1 r cold warm xlsx
     TOKEN=$(login)
     [[ -n "$TOKEN" ]] || { echo "login failed" >&2; exit 1; }
-    r=$(upload "$WORK/cold.csv"); cold=${r%% *}
-    report "$db" "cold CSV (first upload), new rows" "$(awk '{printf "%d ms, heap +%d MB, %s", $1, $2, $3}' <<<"$r")"
+    r=$(upload "$FILES/cold-$ROWS.csv"); cold=${r%% *}
+    report "$db" "cold CSV (first upload), new rows" "$(awk '{printf "%d ms (service CPU %d ms), heap +%d MB, %s", $1, $3, $2, $4}' <<<"$r")"
     local before during wrkpid
     before=$(query_p99 5)
     P1_TRACKING_NUMBER=SF1234567890 wrk -t1 -c8 -d60s --latency -s "$ROOT/bench/p1-query.lua" \
         "$BASE/api/v1/tracking/query" >"$WORK/wrk-during.txt" &
     wrkpid=$!
-    r=$(upload "$WORK/warm.csv"); warm=${r%% *}
+    r=$(upload "$FILES/warm-$ROWS.csv"); warm=${r%% *}
     kill -INT "$wrkpid" 2>/dev/null || true; wait "$wrkpid" 2>/dev/null || true
     during="$(awk '/^Requests\/sec:/ {print $2}' "$WORK/wrk-during.txt") $(awk '$1 == "99%" {print $2}' "$WORK/wrk-during.txt")"
-    report "$db" "warm CSV, new rows, under queries" "$(awk '{printf "%d ms, heap +%d MB, %s", $1, $2, $3}' <<<"$r")"
+    report "$db" "warm CSV, new rows, under queries" "$(awk '{printf "%d ms (service CPU %d ms), heap +%d MB, %s", $1, $3, $2, $4}' <<<"$r")"
     report "$db" "public query p99 (8 conns, 1 thread)" "before the import: $before req/s p99; during it: $during"
-    r=$(upload "$WORK/sheet.xlsx"); xlsx=${r%% *}
-    report "$db" "XLSX, new rows" "$(awk '{printf "%d ms, heap +%d MB, %s", $1, $2, $3}' <<<"$r")"
-    r=$(upload "$WORK/warm.csv")
-    report "$db" "warm CSV again, all unchanged" "$(awk '{printf "%d ms, heap +%d MB, %s", $1, $2, $3}' <<<"$r")"
+    r=$(upload "$FILES/sheet-$ROWS.xlsx"); xlsx=${r%% *}
+    report "$db" "XLSX, new rows" "$(awk '{printf "%d ms (service CPU %d ms), heap +%d MB, %s", $1, $3, $2, $4}' <<<"$r")"
+    r=$(upload "$FILES/warm-$ROWS.csv")
+    report "$db" "warm CSV again, all unchanged" "$(awk '{printf "%d ms (service CPU %d ms), heap +%d MB, %s", $1, $3, $2, $4}' <<<"$r")"
     report "$db" "ratio XLSX / warm CSV" "$(awk -v x="$xlsx" -v c="$warm" 'BEGIN {printf "%.2f", x / c}')"
     COLD_MS=$cold
 }
@@ -147,7 +156,7 @@ for db in $DATABASES; do
     if [[ $db == postgres ]]; then
         mkdir -p "$PGDATA" && chown postgres "$PGDATA"
         runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth=trust >/dev/null
-        runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$WORK/pg.log" -w \
+        runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w \
             -o "-p $PGPORT -k $PGDATA -c listen_addresses=127.0.0.1" start >/dev/null
         PSQL=(psql -h 127.0.0.1 -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1 -qAt)
         "${PSQL[@]}" -d postgres -c "CREATE DATABASE tallytrack" >/dev/null
@@ -169,7 +178,7 @@ for db in $DATABASES; do
             ms=$("${PSQL[@]}" -d tallytrack <<SQL | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1
 TRUNCATE bench_copy;
 \timing on
-COPY bench_copy ($FILE_COLUMNS) FROM '$WORK/cold.csv' (FORMAT csv, HEADER true);
+COPY bench_copy ($FILE_COLUMNS) FROM '$FILES/cold-$ROWS.csv' (FORMAT csv, HEADER true);
 SQL
 )
             copies+=("${ms%.*}")
@@ -186,7 +195,7 @@ SQL
         cat >"$WORK/anchor.sql" <<SQL
 $BENCH_DDL
 SET @T0 = CURRENT_TIMESTAMP(9);
-INSERT INTO bench_copy ($FILE_COLUMNS) SELECT * FROM CSVREAD('$WORK/cold.csv', NULL, 'charset=UTF-8');
+INSERT INTO bench_copy ($FILE_COLUMNS) SELECT * FROM CSVREAD('$FILES/cold-$ROWS.csv', NULL, 'charset=UTF-8');
 SELECT DATEDIFF('MILLISECOND', @T0, CURRENT_TIMESTAMP(9)) AS ms;
 SQL
         out=$(java -cp "$H2JAR" org.h2.tools.RunScript -url "$url" -user sa -password "" -script "$WORK/anchor.sql" \
