@@ -45,7 +45,11 @@ fi
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 start=$(date +%s)
-if (cd "$scratch" && env -u TALLYTRACK_ADMIN_PASSWORD "$java" -XX:+UseSerialGC -Xss512k $flag \
+# The build's own SPRING_* / TALLYTRACK_* variables (a datasource URL, say) must not reach it: the training run
+# would migrate that database. Training always runs the embedded default.
+unset_app_env=$(env | sed -n 's/^\(SPRING_[A-Za-z0-9_]*\|TALLYTRACK_[A-Za-z0-9_]*\)=.*/-u \1/p' | tr '\n' ' ')
+# shellcheck disable=SC2086 # lists of options
+if (cd "$scratch" && env $unset_app_env "$java" -XX:+UseSerialGC -Xss512k $flag \
         -Dspring.context.exit=onRefresh -jar "$out/app/tallytrack.jar" --server.port=0 \
         > "$target/tallytrack-training.log" 2>&1); then
     echo "$version" > "$out/app/cache.jdk"
