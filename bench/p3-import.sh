@@ -18,7 +18,8 @@
 #               (opened with the service's H2 jar after the service stopped), bench_copy with the same indexes
 # PostgreSQL is a scratch server started by this script (/usr/local/bin/pg_ctl, run as user postgres).
 # Heap: largest jvm.memory.used{area=heap} seen during an import minus the value before it (garbage included,
-# so an upper bound of the growth). Service CPU: the service process's CPU time during the upload (on PostgreSQL
+# so an upper bound of the growth), and the same for jvm.gc.live.data.size (old generation after a collection:
+# what the import really holds). Service CPU: the service process's CPU time during the upload (on PostgreSQL
 # the server's own work is in its processes, not included), steadier than wall time on a loaded machine. The per-IP query rate limit is raised for the wrk part only (one IP).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -68,16 +69,22 @@ login() {
         "$BASE/api/v1/admin/login" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p'
 }
 
-heap_used() {
-    curl -s -H "Authorization: Bearer $TOKEN" "$BASE/actuator/metrics/jvm.memory.used?tag=area:heap" \
+metric_mb() { # metric name [query]
+    curl -s -H "Authorization: Bearer $TOKEN" "$BASE/actuator/metrics/$1$2" \
         | sed -n 's/.*"value":\([0-9.E+]*\).*/\1/p' | awk '{printf "%d", $1 / 1048576}'
 }
+heap_used() { metric_mb jvm.memory.used '?tag=area:heap'; }
+# old generation in use right after the last collection: what the import keeps, without its garbage
+heap_live() { metric_mb jvm.gc.live.data.size ''; }
 
 # upload FILE → prints "ms heap_growth_mb statistics"
 upload() {
     local file=$1 start job state="" body heap0 heapmax h
     heap0=$(heap_used)
     heapmax=$heap0
+    local live0 livemax l
+    live0=$(heap_live)
+    livemax=$live0
     local cpu0
     cpu0=$(cpu_ms "$PID")
     start=$(now_ms)
@@ -91,6 +98,7 @@ upload() {
         if grep -q '"state":"FAILED"' <<<"$body"; then state=FAILED; break; fi
         if (( ++polls % 10 == 0 )); then
             h=$(heap_used); (( h > heapmax )) && heapmax=$h
+            l=$(heap_live); (( l > livemax )) && livemax=$l
         fi
         sleep 0.02
     done
@@ -99,7 +107,8 @@ upload() {
     [[ $state == COMPLETED ]] || { echo "job $job $state: $body" >&2; return 1; }
     local stats
     stats=$(sed -n 's/.*"statistics":{\([^}]*\)}.*/\1/p' <<<"$body" | tr -d '"' | sed 's/_rows//g')
-    echo "$ms $(( heapmax - heap0 )) $(( $(cpu_ms "$PID") - cpu0 )) $stats"
+    l=$(heap_live); (( l > livemax )) && livemax=$l
+    echo "$ms $(( heapmax - heap0 )) $(( $(cpu_ms "$PID") - cpu0 )) $(( livemax - live0 )) $stats"
 }
 
 query_p99() { # seconds → "rps p99"
@@ -116,7 +125,7 @@ run_case_set() { # database
     TOKEN=$(login)
     [[ -n "$TOKEN" ]] || { echo "login failed" >&2; exit 1; }
     r=$(upload "$FILES/cold-$ROWS.csv"); cold=${r%% *}
-    report "$db" "cold CSV (first upload), new rows" "$(awk '{printf "%d ms (service CPU %d ms), heap +%d MB, %s", $1, $3, $2, $4}' <<<"$r")"
+    report "$db" "cold CSV (first upload), new rows" "$(awk '{printf "%d ms (service CPU %d ms), heap used +%d MB, live after GC +%d MB, %s", $1, $3, $2, $4, $5}' <<<"$r")"
     local before during wrkpid
     before=$(query_p99 5)
     P1_TRACKING_NUMBER=SF1234567890 wrk -t1 -c8 -d60s --latency -s "$ROOT/bench/p1-query.lua" \
@@ -125,12 +134,12 @@ run_case_set() { # database
     r=$(upload "$FILES/warm-$ROWS.csv"); warm=${r%% *}
     kill -INT "$wrkpid" 2>/dev/null || true; wait "$wrkpid" 2>/dev/null || true
     during="$(awk '/^Requests\/sec:/ {print $2}' "$WORK/wrk-during.txt") $(awk '$1 == "99%" {print $2}' "$WORK/wrk-during.txt")"
-    report "$db" "warm CSV, new rows, under queries" "$(awk '{printf "%d ms (service CPU %d ms), heap +%d MB, %s", $1, $3, $2, $4}' <<<"$r")"
+    report "$db" "warm CSV, new rows, under queries" "$(awk '{printf "%d ms (service CPU %d ms), heap used +%d MB, live after GC +%d MB, %s", $1, $3, $2, $4, $5}' <<<"$r")"
     report "$db" "public query p99 (8 conns, 1 thread)" "before the import: $before req/s p99; during it: $during"
     r=$(upload "$FILES/sheet-$ROWS.xlsx"); xlsx=${r%% *}
-    report "$db" "XLSX, new rows" "$(awk '{printf "%d ms (service CPU %d ms), heap +%d MB, %s", $1, $3, $2, $4}' <<<"$r")"
+    report "$db" "XLSX, new rows" "$(awk '{printf "%d ms (service CPU %d ms), heap used +%d MB, live after GC +%d MB, %s", $1, $3, $2, $4, $5}' <<<"$r")"
     r=$(upload "$FILES/warm-$ROWS.csv")
-    report "$db" "warm CSV again, all unchanged" "$(awk '{printf "%d ms (service CPU %d ms), heap +%d MB, %s", $1, $3, $2, $4}' <<<"$r")"
+    report "$db" "warm CSV again, all unchanged" "$(awk '{printf "%d ms (service CPU %d ms), heap used +%d MB, live after GC +%d MB, %s", $1, $3, $2, $4, $5}' <<<"$r")"
     report "$db" "ratio XLSX / warm CSV" "$(awk -v x="$xlsx" -v c="$warm" 'BEGIN {printf "%.2f", x / c}')"
     COLD_MS=$cold
 }

@@ -10,7 +10,7 @@
 # TALLYTRACK_SKIP_TRAINING=true skips the training run (the launcher then runs without a cache).
 set -eu
 
-target=$1
+target=$(cd "$1" && pwd)   # absolute: the training run works in another folder
 jar="$target/tallytrack.jar"
 out="$target/tallytrack"
 launcher_src=$(cd "$(dirname "$0")" && pwd)/tallytrack
