@@ -547,3 +547,13 @@ export function formatTime(value) {
     if (Number.isNaN(d.getTime())) return String(value);
     return d.toLocaleString(lang() === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
 }
+
+/**
+ * Adds a section's own texts ({zh: {...}, en: {...}}) to the tables; a section module calls it when it loads, before
+ * the shell applies the texts, so sections keep their wording next to their code.
+ */
+export function addTexts(extra) {
+    for (const [language, table] of Object.entries(extra)) {
+        if (TEXTS[language]) Object.assign(TEXTS[language], table);
+    }
+}
