@@ -1,72 +1,63 @@
 #!/usr/bin/env bash
-# P5 (PRODUCT §9): start-up of the embedded default to ready, and idle RSS.
+# P5 (PRODUCT §9): start-up of the embedded default to ready, and idle RSS — the README's way.
 #
-# Starts target/tallytrack.jar in a fresh empty folder (first start: creates ./data, the H2 file, the JWT secret,
-# the first admin and the demo data), measures the wall time from launch until GET /api/v1/health/ready
-# answers 200, lets the idle process settle, then reads its resident set size from /proc. Repeats RUNS times.
+# Each run is a true first start in a fresh empty folder (creates ./data, the H2 file, the JWT secret, the first
+# admin and the demo data): the wall time from launching until GET /api/v1/health/ready answers 200, the
+# process's CPU time to then (barely affected by other load on the machine), and its resident set size after
+# SETTLE idle seconds. RUNS starts of target/tallytrack/bin/tallytrack (default options), and with COMPARE=1 each
+# followed by a start of the plain `java -jar target/tallytrack.jar` (default JDK, no options) in the same run.
 #
-#   bench/startup.sh                       # uses target/tallytrack.jar, builds it if missing
-#   BUILD=1 bench/startup.sh               # rebuild first (mvn -B -q package -DskipTests)
-#   JAVA_OPTS="-XX:TieredStopAtLevel=1" RUNS=5 SETTLE=20 bench/startup.sh
+#   bench/startup.sh                     # RUNS=5 SETTLE=10 COMPARE=1; builds target/tallytrack/ when missing
+#   BUILD=1 COMPARE=0 bench/startup.sh
 #
-# Targets: ready ≤ 10 s, idle RSS ≤ 400 MB. Record the figures in docs/BENCHMARKS.md (P5).
+# Targets: ready ≤ 3 s, idle RSS ≤ 250 MB. Record the figures in docs/BENCHMARKS.md (P5).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
-RUNS="${RUNS:-3}"
-SETTLE="${SETTLE:-15}"        # seconds of idleness after ready before reading RSS
-PORT="${PORT:-18480}"
-JAVA_OPTS="${JAVA_OPTS:-}"
-JAR="target/tallytrack.jar"
+RUNS=${RUNS:-5}
+SETTLE=${SETTLE:-10}
+COMPARE=${COMPARE:-1}
+PORT=${PORT:-18480}
+ensure_built
+unset TALLYTRACK_ADMIN_PASSWORD JAVA_OPTS
 
-if [[ "${BUILD:-0}" == "1" || ! -f "$JAR" ]]; then
-    mvn -B -q package -DskipTests
-fi
-JAR="$(pwd)/$JAR"
-
-now_ms() { date +%s%3N; }
-
-ready_ms=()
-cpu_ms_all=()
-rss_mb=()
-for run in $(seq 1 "$RUNS"); do
-    dir="$(mktemp -d -t tallytrack-p5-XXXXXX)"
-    start=$(now_ms)
-    # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
-    (cd "$dir" && exec env -u TALLYTRACK_ADMIN_PASSWORD java $JAVA_OPTS -jar "$JAR" --server.port="$PORT" \
-        >"$dir/out.log" 2>&1) &
-    pid=$!
-    ready=""
-    while kill -0 "$pid" 2>/dev/null; do
-        if [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://localhost:$PORT/api/v1/health/ready")" == "200" ]]; then
-            ready=$(( $(now_ms) - start ))
-            break
-        fi
-        if (( $(now_ms) - start > 120000 )); then
-            break
-        fi
-        sleep 0.05
-    done
-    # CPU seconds the JVM used to get there: unlike wall time, barely affected by other load on the machine.
-    cpu_ms=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$pid/stat" 2>/dev/null || echo 0)
-    if [[ -z "$ready" ]]; then
-        echo "run $run: not ready within 120 s; log: $dir/out.log" >&2
-        kill "$pid" 2>/dev/null || true
-        exit 1
+declare -A ready cpu rss
+one() { # kind run
+    local kind=$1 run=$2 dir
+    dir=$(mktemp -d -t tallytrack-p5-XXXXXX)
+    if [[ $kind == launcher ]]; then
+        start_service "$dir" "$PORT"
+    else
+        local start
+        start=$(now_ms)
+        (cd "$dir" && exec java -jar "$ROOT/target/tallytrack.jar" --server.port="$PORT" >"$dir/service.log" 2>&1) &
+        PID=$!
+        until [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/api/v1/health/ready")" == 200 ]]; do
+            kill -0 "$PID" 2>/dev/null || { tail "$dir/service.log" >&2; exit 1; }
+            sleep 0.05
+        done
+        READY_MS=$(( $(now_ms) - start ))
     fi
+    local c r
+    c=$(cpu_ms "$PID")
     sleep "$SETTLE"
-    rss_kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
-    kill "$pid"
-    wait "$pid" 2>/dev/null || true
+    r=$(rss_mb "$PID")
+    stop_service
     rm -rf "$dir"
-    ready_ms+=("$ready")
-    cpu_ms_all+=("$cpu_ms")
-    rss_mb+=("$(( rss_kb / 1024 ))")
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    printf 'run %d: ready after %d ms (JVM CPU %d ms), idle RSS %d MB, load average %s\n' \
-        "$run" "$ready" "$cpu_ms" "$(( rss_kb / 1024 ))" "$load"
-done
+    ready[$kind]+="$READY_MS "; cpu[$kind]+="$c "; rss[$kind]+="$r "
+    printf 'run %d %-8s: ready %5d ms (CPU %5d ms), idle RSS %3d MB, load %s\n' "$run" "$kind" "$READY_MS" "$c" "$r" \
+        "$(load_avg)"
+}
 
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-printf 'P5 median of %d runs (JAVA_OPTS="%s"): ready %s ms (JVM CPU %s ms), idle RSS %s MB (targets: 10000 ms, 400 MB)\n' \
-    "$RUNS" "$JAVA_OPTS" "$(median "${ready_ms[@]}")" "$(median "${cpu_ms_all[@]}")" "$(median "${rss_mb[@]}")"
+kinds=(launcher)
+[[ $COMPARE == 1 ]] && kinds+=(jar)
+for run in $(seq 1 "$RUNS"); do
+    for kind in "${kinds[@]}"; do one "$kind" "$run"; done
+done
+for kind in "${kinds[@]}"; do
+    # shellcheck disable=SC2086 # lists of numbers
+    printf 'P5 %-8s median of %d: ready %s ms (CPU %s ms), idle RSS %s MB   [ready: %s] (targets 3000 ms, 250 MB)\n' \
+        "$kind" "$RUNS" "$(median ${ready[$kind]})" "$(median ${cpu[$kind]})" "$(median ${rss[$kind]})" "${ready[$kind]% }"
+done

@@ -1,0 +1,172 @@
+package com.tallytrack.importer;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.tallytrack.manifest.ManifestInput;
+import com.tallytrack.manifest.ManifestService;
+import com.tallytrack.manifest.ManifestsChanged;
+
+/**
+ * The PostgreSQL write path of an import batch: the rows go to the server in one {@code COPY} into a temporary
+ * staging table, then one set-based {@code INSERT … SELECT … ON CONFLICT DO UPDATE} moves them into
+ * {@code cargo_manifest}. That statement is an ordinary write to the table, so the change-log statement
+ * triggers fire for it as for any other write (inserted rows through the insert trigger's transition table,
+ * updated ones through the update trigger's); rows whose stored values are the same are not touched, so they
+ * neither bump their version nor reach the change log. Same results as {@link ManifestService#upsertBatch}
+ * (first row of a tracking number wins, counts inserted / updated / unchanged, {@link ManifestsChanged} inside
+ * the transaction) with three round trips per batch instead of a lookup plus multi-row statements.
+ */
+final class PostgresCopyUpsert {
+
+    /**
+     * Per connection, created once and emptied at every commit; a temporary table is invisible to other
+     * sessions, so concurrent uploads on other connections never see each other's staged rows.
+     */
+    static final String STAGE = "tallytrack_import_stage";
+
+    private static final String CREATE_STAGE = "CREATE TEMPORARY TABLE IF NOT EXISTS " + STAGE + " ("
+            + "tracking_number VARCHAR(50), manifest_date DATE, transport_code VARCHAR(20), "
+            + "customer_code VARCHAR(20), goods_code VARCHAR(20), package_number VARCHAR(50), "
+            + "weight DECIMAL(10, 3), length DECIMAL(8, 2), width DECIMAL(8, 2), height DECIMAL(8, 2), "
+            + "special_fee DECIMAL(10, 2)) ON COMMIT DELETE ROWS";
+
+    private static final String COPY = "COPY " + STAGE + " FROM STDIN (FORMAT csv)";
+
+    private static final String FIELDS = "manifest_date, transport_code, customer_code, goods_code, package_number, "
+            + "weight, length, width, height, special_fee";
+
+    /**
+     * Sorted by tracking number: a fixed order of row locks, so two uploads touching the same numbers wait for
+     * each other instead of deadlocking. {@code xmax = 0} is true only for a row this statement inserted.
+     */
+    private static final String UPSERT = "INSERT INTO cargo_manifest (tracking_number, " + FIELDS
+            + ", version, created_at, updated_at) SELECT tracking_number, " + FIELDS + ", 0, ?, ? FROM " + STAGE
+            + " ORDER BY tracking_number ON CONFLICT (tracking_number) DO UPDATE SET "
+            + "manifest_date = EXCLUDED.manifest_date, transport_code = EXCLUDED.transport_code, "
+            + "customer_code = EXCLUDED.customer_code, goods_code = EXCLUDED.goods_code, "
+            + "package_number = EXCLUDED.package_number, weight = EXCLUDED.weight, length = EXCLUDED.length, "
+            + "width = EXCLUDED.width, height = EXCLUDED.height, special_fee = EXCLUDED.special_fee, "
+            + "version = cargo_manifest.version + 1, updated_at = EXCLUDED.updated_at "
+            + "WHERE (cargo_manifest." + FIELDS.replace(", ", ", cargo_manifest.") + ") IS DISTINCT FROM (EXCLUDED."
+            + FIELDS.replace(", ", ", EXCLUDED.") + ") "
+            + "RETURNING tracking_number, (xmax = 0) AS inserted";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    PostgresCopyUpsert(JdbcTemplate jdbc, TransactionTemplate transactions, ApplicationEventPublisher events,
+            Clock clock) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    ManifestService.UpsertResult write(List<ManifestInput> rows, String source) {
+        Map<String, ManifestInput> byTracking = new LinkedHashMap<>();
+        rows.forEach(r -> byTracking.putIfAbsent(r.trackingNumber(), r));
+        if (byTracking.isEmpty()) {
+            return new ManifestService.UpsertResult(0, 0, 0);
+        }
+        String csv = csv(byTracking.values());
+        Timestamp now = Timestamp.from(Instant.now(clock));
+        return transactions.execute(status -> jdbc.execute((ConnectionCallback<ManifestService.UpsertResult>) c -> {
+            try (Statement create = c.createStatement()) {
+                create.execute(CREATE_STAGE);
+            }
+            copy(c, csv);
+            int inserted = 0;
+            int updated = 0;
+            Set<String> touched = new LinkedHashSet<>();
+            try (PreparedStatement upsert = c.prepareStatement(UPSERT)) {
+                upsert.setTimestamp(1, now);
+                upsert.setTimestamp(2, now);
+                try (ResultSet rs = upsert.executeQuery()) {
+                    while (rs.next()) {
+                        touched.add(rs.getString(1));
+                        if (rs.getBoolean(2)) {
+                            inserted++;
+                        } else {
+                            updated++;
+                        }
+                    }
+                }
+            }
+            if (!touched.isEmpty()) {
+                events.publishEvent(new ManifestsChanged(touched, source));
+            }
+            return new ManifestService.UpsertResult(inserted, updated, byTracking.size() - inserted - updated);
+        }));
+    }
+
+    private static void copy(Connection c, String csv) throws SQLException {
+        CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+        try {
+            copy.copyIn(COPY, new StringReader(csv));
+        } catch (IOException e) {
+            throw new SQLException("COPY into the import staging table failed", e);
+        }
+    }
+
+    /** CSV as COPY reads it: an unquoted empty field is NULL, every text is quoted (so "" stays an empty text). */
+    static String csv(Iterable<ManifestInput> rows) {
+        StringBuilder out = new StringBuilder(16 * 1024);
+        for (ManifestInput m : rows) {
+            text(out, m.trackingNumber()).append(',');
+            out.append(m.manifestDate() == null ? "" : m.manifestDate().toString()).append(',');
+            text(out, m.transportCode()).append(',');
+            text(out, m.customerCode()).append(',');
+            text(out, m.goodsCode()).append(',');
+            text(out, m.packageNumber()).append(',');
+            number(out, m.weight()).append(',');
+            number(out, m.length()).append(',');
+            number(out, m.width()).append(',');
+            number(out, m.height()).append(',');
+            number(out, m.specialFee()).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static StringBuilder text(StringBuilder out, String value) {
+        if (value == null) {
+            return out;
+        }
+        out.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (ch == '"') {
+                out.append('"');
+            }
+            out.append(ch);
+        }
+        return out.append('"');
+    }
+
+    private static StringBuilder number(StringBuilder out, BigDecimal value) {
+        return value == null ? out : out.append(value.toPlainString());
+    }
+}

@@ -1,0 +1,138 @@
+package com.tallytrack.importer;
+
+import static com.tallytrack.importer.ImportFixtures.HEADER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockMultipartFile;
+import org.springframework.test.context.ActiveProfiles;
+
+import com.tallytrack.manifest.Manifest;
+import com.tallytrack.manifest.ManifestInput;
+import com.tallytrack.manifest.ManifestService;
+
+/**
+ * The import's write path on each database ({@link ImportWritePathOnH2Test}, {@link ImportWritePathOnPostgresTest}):
+ * which path it takes, and that the sync module's change log receives exactly one entry per row it inserted or
+ * changed — a set-based path (COPY into a staging table, then one upsert) that bypassed the change-log trigger
+ * would leave other nodes serving stale manifests, and fails here. Same context configuration as
+ * {@link ManifestImportApiContract}, so the two share a cached context.
+ */
+@SpringBootTest
+@AutoConfigureMockMvc
+@ActiveProfiles("test")
+abstract class ImportWritePathContract {
+
+    private static final AtomicLong SEQ = new AtomicLong(System.nanoTime() % 1_000_000L);
+
+    @Autowired
+    ManifestImportService imports;
+    @Autowired
+    ImportBatchWriter writer;
+    @Autowired
+    ManifestService manifests;
+    @Autowired
+    JdbcClient jdbc;
+
+    /** Whether this database's batches go through {@link PostgresCopyUpsert}. */
+    abstract boolean expectsCopy();
+
+    static String prefix() {
+        return "W" + Long.toString(SEQ.incrementAndGet() * 104729 + System.nanoTime() % 1000, 36)
+                .toUpperCase(Locale.ROOT);
+    }
+
+    @Test
+    void takesThePathOfItsDatabase() {
+        assertThat(writer.usesCopy()).isEqualTo(expectsCopy());
+    }
+
+    @Test
+    void theChangeLogReceivesEveryRowOfAnImportAndOnlyTheChangedOnesOfAReimport() {
+        String p = prefix();
+        int n = 2_600; // three batches of the default 1,000, the last one partial
+        ImportReport first = upload(p, n, i -> "PK" + (i % 13));
+        assertThat(first.state()).isEqualTo("COMPLETED");
+        assertThat(first.statistics().inserted()).isEqualTo(n);
+
+        Map<String, Long> inserts = entries(p, "insert");
+        assertThat(inserts).as("one insert entry per row, none missing, none twice").hasSize(n)
+                .allSatisfy((tracking, count) -> assertThat(count).isEqualTo(1L));
+        assertThat(inserts.keySet()).containsAll(numbers(p, n));
+        Long ids = jdbc.sql("SELECT COUNT(*) FROM sync_change_log l JOIN cargo_manifest m ON m.id = l.manifest_id "
+                + "AND m.tracking_number = l.tracking_number AND m.package_number = l.package_number "
+                + "WHERE l.operation = 'insert' AND l.tracking_number LIKE :p").param("p", p + "%")
+                .query(Long.class).single();
+        assertThat(ids).as("each entry names the stored row and its package").isEqualTo(n);
+
+        // every fifth row moves to another package; the others are sent again unchanged
+        ImportReport again = upload(p, n, i -> i % 5 == 0 ? "NEW" + (i % 13) : "PK" + (i % 13));
+        assertThat(again.statistics().updated()).isEqualTo(n / 5);
+        assertThat(again.statistics().unchanged()).isEqualTo(n - n / 5);
+        Map<String, Long> updates = entries(p, "update");
+        assertThat(updates).hasSize(n / 5).allSatisfy((tracking, count) -> assertThat(count).isEqualTo(1L));
+        List<String> moved = jdbc.sql("SELECT previous_package_number || '>' || package_number FROM sync_change_log "
+                + "WHERE operation = 'update' AND tracking_number = :t").param("t", p + "00005")
+                .query(String.class).list();
+        assertThat(moved).containsExactly("PK5>NEW5");
+        assertThat(manifests.getByTrackingNumber(p + "00005").version()).isEqualTo(1);
+        assertThat(manifests.getByTrackingNumber(p + "00006").version()).as("unchanged row untouched").isZero();
+        assertThat(entries(p, "insert")).hasSize(n);
+    }
+
+    @Test
+    void storesTextWithQuotesCommasAndBackslashesAndNullsAsTheyCame() {
+        String p = prefix();
+        ManifestInput odd = new ManifestInput(p + "Q1", LocalDate.of(2024, 5, 1), "T\"1", "C,1", "G\\1",
+                null, new BigDecimal("1.234"), null, new BigDecimal("20.50"), null, new BigDecimal("0"));
+        ManifestInput empty = new ManifestInput(p + "Q2", LocalDate.of(2024, 5, 2), "T1", "C1", "G1",
+                "", null, null, null, null, null);
+        ManifestService.UpsertResult result = writer.write(List.of(odd, empty, odd));
+        assertThat(result).isEqualTo(new ManifestService.UpsertResult(2, 0, 0));
+        Manifest stored = manifests.getByTrackingNumber(p + "Q1");
+        assertThat(stored.toInput().sameValuesAs(odd)).as("%s", stored).isTrue();
+        assertThat(stored.packageNumber()).isNull();
+        assertThat(manifests.getByTrackingNumber(p + "Q2").packageNumber()).isEqualTo("");
+        assertThat(writer.write(List.of(odd, empty))).isEqualTo(new ManifestService.UpsertResult(0, 0, 2));
+    }
+
+    private ImportReport upload(String p, int n, Function<Integer, String> pkg) {
+        List<String> lines = new ArrayList<>();
+        lines.add(HEADER);
+        for (int i = 0; i < n; i++) {
+            lines.add(ManifestImportApiContract.row(p + String.format("%05d", i), pkg.apply(i)));
+        }
+        byte[] csv = ImportFixtures.utf8(lines.toArray(String[]::new));
+        return ((ManifestImportService.Finished) imports.upload(
+                new MockMultipartFile("file", p + ".csv", "text/csv", csv), false, false, Locale.CHINA, "admin"))
+                .report();
+    }
+
+    private Map<String, Long> entries(String p, String operation) {
+        return jdbc.sql("SELECT tracking_number FROM sync_change_log WHERE operation = :op AND tracking_number LIKE :p")
+                .param("op", operation).param("p", p + "%").query(String.class).list().stream()
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    }
+
+    private static List<String> numbers(String p, int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(p + String.format("%05d", i));
+        }
+        return out;
+    }
+}
