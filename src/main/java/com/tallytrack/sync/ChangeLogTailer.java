@@ -313,6 +313,11 @@ final class ChangeLogTailer {
                     apply(batch);
                     last = batch.get(batch.size() - 1);
                     total += batch.size();
+                    if (generation.get() != gen) {
+                        // abandoned while applying (stuck in I/O): invalidation is idempotent, so what it did is
+                        // harmless, but the position and the state belong to the newer tailer now
+                        return total;
+                    }
                 }
                 // Re-checked after every read: a prune that ran before or during this read may have deleted
                 // entries of this step that the read therefore never saw.
