@@ -35,14 +35,14 @@ import com.tallytrack.support.EmbeddedPostgres;
  * external SQL, deletes, renames, restarts of a node, and a node that gets no wake-up at all (it polls). The model
  * is the database itself. Checked: a read that starts after a write returned on the same node sees it; every node
  * answers every touched number as the database does within the poll interval plus slack; after the run nothing is
- * lost. Bounded to about 40 s of operations. Seed: {@code -Dsync.model.seed=…}, printed in every failure.
+ * lost. Bounded to about 25 s of operations. Seed: {@code -Dsync.model.seed=…}, printed in every failure.
  */
 class SyncModelPostgresTest {
 
     static final Duration POLL = Duration.ofMillis(500);
     /** Poll interval plus slack for a loaded 2-core machine. */
     static final Duration CONVERGENCE = POLL.plus(Duration.ofMillis(1500));
-    static final Duration RUN = Duration.ofSeconds(Integer.getInteger("sync.model.seconds", 40));
+    static final Duration RUN = Duration.ofSeconds(Integer.getInteger("sync.model.seconds", 25));
 
     static ConfigurableApplicationContext a;
     static ConfigurableApplicationContext b;
