@@ -78,6 +78,7 @@ final class ChangeLogTailer {
     private volatile Instant startedAt;
     private volatile boolean running;
     private volatile boolean caughtUp;
+    private volatile boolean readinessRefused;
     private volatile Thread thread;
     private volatile long heldXid = -1;
     private volatile Instant heldSince;
@@ -162,6 +163,7 @@ final class ChangeLogTailer {
                         + "tailer catches up", nodeId, e);
                 manifestCache.invalidateAll();
                 invalidateCarrierAll();
+                readinessRefused = true;
                 readiness.accept(false);
             }
         }
@@ -347,8 +349,11 @@ final class ChangeLogTailer {
             lastError = null;
             if (!caughtUp) {
                 caughtUp = true;
-                log.info("sync on node {} caught up at {}", nodeId, position);
-                readiness.accept(true);
+                if (readinessRefused) {
+                    readinessRefused = false;
+                    log.info("sync on node {} caught up at {}; ready again", nodeId, position);
+                    readiness.accept(true);
+                }
             }
             return total;
         } catch (RuntimeException | Error e) {

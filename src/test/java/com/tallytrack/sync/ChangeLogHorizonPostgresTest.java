@@ -7,6 +7,7 @@ import static com.tallytrack.sync.SyncTestSupport.await;
 import static com.tallytrack.sync.SyncTestSupport.manifest;
 import static com.tallytrack.sync.SyncTestSupport.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,10 +22,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.PlatformTransactionManager;
 
 import com.tallytrack.manifest.Manifest;
 import com.tallytrack.support.EmbeddedPostgres;
@@ -192,5 +197,29 @@ class ChangeLogHorizonPostgresTest {
                     .noneMatch(r -> r.code().equals("HORIZON_HELD_BACK")));
             assertThat(sync(node).statistics().horizonHolder()).isNull();
         }
+    }
+
+    /**
+     * Every statement of the tailer is bounded (issue 9, deliver 6): a read that cannot proceed (here: an operator
+     * holds an exclusive lock on the log) is cancelled after {@code statement-timeout}, the step fails and is
+     * retried, instead of hanging the apply lock and every writer waiting for it.
+     */
+    @Test
+    void aTailerReadThatCannotProceedIsCancelledAfterTheStatementTimeout() throws Exception {
+        ChangeLog bounded = new ChangeLog(a.getBean(PlatformTransactionManager.class), a.getBean(DataSource.class),
+                new SyncTailerProperties(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(30),
+                        Duration.ofSeconds(5), Duration.ofMinutes(10)));
+        ChangeLog.Position p = bounded.head();
+        try (Connection locker = psql("psql-locker")) {
+            try (PreparedStatement s = locker.prepareStatement("LOCK TABLE sync_change_log IN ACCESS EXCLUSIVE MODE")) {
+                s.execute();
+            }
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> bounded.withConnection(() -> bounded.read(p, bounded.stepTarget(), null, 10)))
+                    .isInstanceOf(DataAccessException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+            locker.rollback();
+        }
+        assertThat(bounded.withConnection(() -> bounded.read(p, bounded.stepTarget(), null, 10))).isNotNull();
     }
 }
