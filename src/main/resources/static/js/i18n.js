@@ -236,7 +236,12 @@ const TEXTS = {
         'us.oldPassword': '当前密码',
         'us.newPassword': '新密码',
         'us.passwordChanged': '密码已修改。',
-        'us.adminOnly': '只有管理员可以创建用户。'
+        'us.adminOnly': '只有管理员可以创建用户。',
+        'us.unlock': '解除登录锁定',
+        'us.unlockName': '用户名或编号',
+        'us.unlockButton': '解除锁定',
+        'us.unlocked': '已解除用户 {0} 在所有地址的登录锁定。',
+        'us.unlockAdminOnly': '只有管理员可以解除锁定。'
     },
     en: {
         'lang.switch': '中文',
@@ -469,7 +474,12 @@ const TEXTS = {
         'us.oldPassword': 'Current password',
         'us.newPassword': 'New password',
         'us.passwordChanged': 'Password changed.',
-        'us.adminOnly': 'Only administrators can create users.'
+        'us.adminOnly': 'Only administrators can create users.',
+        'us.unlock': 'Unlock a sign-in',
+        'us.unlockName': 'User name or id',
+        'us.unlockButton': 'Unlock',
+        'us.unlocked': 'User {0} is unlocked on every address.',
+        'us.unlockAdminOnly': 'Only administrators can unlock users.'
     }
 };
 
@@ -546,4 +556,14 @@ export function formatTime(value) {
     const d = new Date(value);
     if (Number.isNaN(d.getTime())) return String(value);
     return d.toLocaleString(lang() === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+}
+
+/**
+ * Adds a section's own texts ({zh: {...}, en: {...}}) to the tables; a section module calls it when it loads, before
+ * the shell applies the texts, so sections keep their wording next to their code.
+ */
+export function addTexts(extra) {
+    for (const [language, table] of Object.entries(extra)) {
+        if (TEXTS[language]) Object.assign(TEXTS[language], table);
+    }
 }

@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -83,8 +84,8 @@ class AdminAuthController {
 
     @PostMapping("/change-password")
     Map<String, Object> changePassword(@AuthenticationPrincipal TokenService.Session session,
-            @RequestBody ChangePasswordRequest request) {
-        auth.changePassword(require(session), request.currentPassword(), request.newPassword());
+            @RequestBody ChangePasswordRequest request, HttpServletRequest http) {
+        auth.changePassword(require(session), request.currentPassword(), request.newPassword(), http.getRemoteAddr());
         return Map.of("success", true, "message", messages.get("admin.password.changed"));
     }
 
@@ -93,6 +94,13 @@ class AdminAuthController {
     Map<String, Object> createUser(@RequestBody CreateUserRequest request) {
         return Map.of("success", true,
                 "data", auth.createUser(request.username(), request.password(), request.role()));
+    }
+
+    /** ADMIN only (every non-GET admin path is): clears the account's failure counters and locks, audited. */
+    @PostMapping("/users/{idOrUsername}/unlock")
+    Map<String, Object> unlock(@PathVariable String idOrUsername) {
+        return Map.of("success", true, "data", auth.unlock(idOrUsername),
+                "message", messages.get("admin.user.unlocked"));
     }
 
     private Map<String, Object> tokenBody(AdminAuthService.SignedIn signedIn) {

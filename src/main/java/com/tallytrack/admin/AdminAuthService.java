@@ -1,7 +1,6 @@
 package com.tallytrack.admin;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +13,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.tallytrack.audit.AuditLog;
 import com.tallytrack.common.ApiException;
 import com.tallytrack.common.FieldViolation;
@@ -37,27 +34,20 @@ public class AdminAuthService {
     private final AdminUserRepository users;
     private final TokenService tokens;
     private final PasswordEncoder encoder;
-    private final LoginThrottle throttle;
+    private final LoginGuard guard;
     private final AuditLog audit;
     private final Messages messages;
     private final SecurityProperties properties;
     private final Clock clock;
     // Compared against when the username is unknown, so both failures cost the same BCrypt time.
     private final String unknownUserHash;
-    // Failed attempts on names no account has: they lock like accounts do (see countUnknownNameAttempt).
-    // Bounded, so a flood of made-up names cannot grow it without limit.
-    private final Cache<String, UnknownName> unknownNames = Caffeine.newBuilder().maximumSize(100_000)
-            .expireAfterAccess(Duration.ofDays(1)).build();
 
-    private record UnknownName(int attempts, Instant lockedUntil) {
-    }
-
-    AdminAuthService(AdminUserRepository users, TokenService tokens, PasswordEncoder encoder, LoginThrottle throttle,
+    AdminAuthService(AdminUserRepository users, TokenService tokens, PasswordEncoder encoder, LoginGuard guard,
             AuditLog audit, Messages messages, SecurityProperties properties, Optional<Clock> clock) {
         this.users = users;
         this.tokens = tokens;
         this.encoder = encoder;
-        this.throttle = throttle;
+        this.guard = guard;
         this.audit = audit;
         this.messages = messages;
         this.properties = properties;
@@ -80,86 +70,82 @@ public class AdminAuthService {
         if (!missing.isEmpty()) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "VALIDATION_ERROR", missing);
         }
-        // Each attempt is counted (per IP and per account) before the slow hash check, not after it: counted
-        // afterwards, a burst of parallel requests would all pass the checks before any of them was counted and
-        // get as many guesses as it has requests.
-        throttle.begin(clientIp);
         String username = rawUsername.strip();
         Instant now = clock.instant();
         Optional<AdminUserRepository.Account> found = users.findByUsername(username);
-        int attempt = found.isPresent() ? users.countAttempt(found.get().user().id(), now)
-                : countUnknownNameAttempt(username, now);
-        if (attempt < 0 || attempt > properties.maxFailedLogins()) {
-            // Locked, or more attempts than the account allows (several were in flight at once). The latter
-            // sets the lock too: otherwise nothing would ever reset the count and the account would stay shut.
-            if (attempt > 0) {
-                Instant until = now.plus(properties.lockoutDuration());
-                if (found.isPresent()) {
-                    users.lock(found.get().user().id(), until);
-                } else {
-                    unknownNames.put(unknownNameKey(username), new UnknownName(0, until));
-                }
-            }
-            Instant until = lockedUntil(username, now).orElse(now.plus(properties.lockoutDuration()));
-            throttle.succeeded(clientIp); // a refusal without a guess is not a failure of this client
-            audit.record(username, "LOGIN_REJECTED_LOCKED", username, "locked until " + until
+        boolean knownAddress = found.map(a -> clientIp != null && clientIp.equals(a.lastLoginIp())).orElse(false);
+        // Counted (per address, per name and address, per name) before the slow hash check; see LoginGuard.
+        int attempt = guarded(username, clientIp, knownAddress, found.isPresent());
+        if (attempt > properties.maxFailedLogins()) {
+            // More attempts than allowed were in flight at once: this one is refused like a locked one.
+            RetryLaterException refusal = guard.lock(username, clientIp);
+            audit.record(username, "LOGIN_REJECTED_LOCKED", username, "locked for this address"
                     + (found.isPresent() ? "" : " (unknown user)"));
-            throw locked(Duration.between(now, until));
+            throw refusal;
         }
         boolean passwordMatches = encoder.matches(password,
                 found.map(AdminUserRepository.Account::passwordHash).orElse(unknownUserHash));
         if (found.isEmpty() || !passwordMatches || !found.get().user().enabled()) {
             audit.record(username, "LOGIN_FAILED", username,
                     (found.isPresent() ? "wrong password" : "unknown user") + "; attempt " + attempt);
-            if (attempt >= properties.maxFailedLogins()) {
-                Instant until = now.plus(properties.lockoutDuration());
-                if (found.isPresent()) {
-                    users.lock(found.get().user().id(), until);
-                    audit.record(username, "ACCOUNT_LOCKED", username, attempt + " failed logins; locked for "
-                            + properties.lockoutDuration());
-                } else {
-                    unknownNames.put(unknownNameKey(username), new UnknownName(0, until));
-                }
-                throw locked(properties.lockoutDuration());
-            }
-            // The same answer for an unknown user and a wrong password: no way to probe for usernames.
-            throw new ApiException(HttpStatus.UNAUTHORIZED, "INVALID_CREDENTIALS", null);
+            throw failed(username, clientIp, attempt, found.isPresent(), null);
         }
-        throttle.succeeded(clientIp);
+        guard.succeeded(username, clientIp);
         AdminUser user = found.get().user();
-        users.recordLogin(user.id(), now);
+        users.recordLogin(user.id(), now, clientIp);
         TokenService.IssuedToken token = tokens.issue(user, now);
-        audit.record(username, "LOGIN", username, "role " + user.role());
+        audit.record(user.username(), "LOGIN", user.username(), "role " + user.role());
         return new SignedIn(token, withLastLogin(user, now));
     }
 
-    /**
-     * Counts an attempt on a name no account has, like {@link AdminUserRepository#countAttempt} does for an
-     * account: -1 while the name is "locked". Unknown names lock exactly like real ones, so the lockout cannot
-     * tell which names exist. Kept in this node's memory (bounded); real accounts lock in the database.
-     */
-    private int countUnknownNameAttempt(String username, Instant now) {
-        UnknownName counted = unknownNames.asMap().compute(unknownNameKey(username), (name, u) -> {
-            if (u != null && u.lockedUntil() != null && now.isBefore(u.lockedUntil())) {
-                return u;
+    /** {@link LoginGuard#begin}, with the refusal of a locked name audited. */
+    private int guarded(String username, String clientIp, boolean knownAddress, boolean exists) {
+        try {
+            return guard.begin(username, clientIp, knownAddress);
+        } catch (RetryLaterException e) {
+            if (e.code().equals("ACCOUNT_LOCKED")) {
+                audit.record(username, "LOGIN_REJECTED_LOCKED", username, "locked for this address"
+                        + (exists ? "" : " (unknown user)"));
             }
-            return new UnknownName(u == null || u.lockedUntil() != null ? 1 : u.attempts() + 1, null);
-        });
-        return counted.lockedUntil() != null ? -1 : counted.attempts();
-    }
-
-    /** No account name is longer than 50 characters; a longer made-up one is kept short so memory stays bounded. */
-    private static String unknownNameKey(String username) {
-        return username.length() <= 64 ? username : username.substring(0, 64) + "#" + username.hashCode();
-    }
-
-    private Optional<Instant> lockedUntil(String username, Instant now) {
-        Optional<Instant> until = users.findByUsername(username).map(AdminUserRepository.Account::lockedUntil);
-        if (until.isEmpty()) {
-            until = Optional.ofNullable(unknownNames.getIfPresent(unknownNameKey(username)))
-                    .map(UnknownName::lockedUntil);
+            throw e;
         }
-        return until.filter(now::isBefore);
+    }
+
+    /**
+     * The answer to a failed attempt: 401 (or {@code otherwise}), or, at the limit, the lock of this name for
+     * this address (423). The same answers for an unknown user and a wrong password: no way to probe for names.
+     */
+    private ApiException failed(String username, String clientIp, int attempt, boolean exists,
+            ApiException otherwise) {
+        if (attempt >= properties.maxFailedLogins()) {
+            RetryLaterException refusal = guard.lock(username, clientIp);
+            if (exists) {
+                audit.record(username, "ACCOUNT_LOCKED", username, attempt + " failed logins from " + clientIp
+                        + "; locked for that address for " + properties.lockoutDuration());
+            }
+            return refusal;
+        }
+        return otherwise != null ? otherwise : new ApiException(HttpStatus.UNAUTHORIZED, "INVALID_CREDENTIALS", null);
+    }
+
+    /**
+     * The ADMINs' unlock action: the account's failure counters and locks, from every address, are gone.
+     * {@code idOrName} is the numeric id or the user name.
+     */
+    public AdminUser unlock(String idOrName) {
+        Optional<AdminUserRepository.Account> account = Optional.empty();
+        String key = idOrName == null ? "" : idOrName.strip();
+        if (key.matches("\\d{1,18}")) {
+            account = users.findById(Long.parseLong(key));
+        }
+        if (account.isEmpty() && !key.isEmpty()) {
+            account = users.findByUsername(key);
+        }
+        AdminUser user = account.map(AdminUserRepository.Account::user)
+                .orElseThrow(() -> ApiException.notFound("USER_NOT_FOUND", key));
+        int cleared = guard.unlock(user.username());
+        audit.record("USER_UNLOCK", user.username(), cleared + " login counters cleared");
+        return user;
     }
 
     public void logout(TokenService.Session session) {
@@ -170,7 +156,8 @@ public class AdminAuthService {
     /** A new token for the same user; the presented one is revoked so only one of them lives on. */
     public SignedIn refresh(TokenService.Session session) {
         AdminUser user = current(session);
-        TokenService.IssuedToken token = tokens.issue(user);
+        // the new token keeps the original sign-in time, so max-session-lifetime still ends it
+        TokenService.IssuedToken token = tokens.reissue(user, session);
         tokens.revoke(session);
         audit.record(session.username(), "SESSION_REFRESH", session.username(), null);
         return new SignedIn(token, user);
@@ -183,8 +170,13 @@ public class AdminAuthService {
                 .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", null));
     }
 
-    /** Sets a new password and ends every session of the user, on every node, including the calling one. */
-    public void changePassword(TokenService.Session session, String currentPassword, String newPassword) {
+    /**
+     * Sets a new password and ends every session of the user, on every node, including the calling one. A wrong
+     * current password counts as a failed login of the user from this address (same counters, same lock), so a
+     * stolen token is no unlimited password oracle.
+     */
+    public void changePassword(TokenService.Session session, String currentPassword, String newPassword,
+            String clientIp) {
         List<FieldViolation> violations = new ArrayList<>();
         if (currentPassword == null || currentPassword.isEmpty()) {
             violations.add(required("current_password"));
@@ -195,10 +187,22 @@ public class AdminAuthService {
         }
         AdminUserRepository.Account account = users.findByUsername(session.username())
                 .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", null));
+        String username = account.user().username();
+        int attempt = guarded(username, clientIp, clientIp != null && clientIp.equals(account.lastLoginIp()), true);
+        if (attempt > properties.maxFailedLogins()) {
+            throw guard.lock(username, clientIp);
+        }
         if (!encoder.matches(currentPassword, account.passwordHash())) {
-            audit.record(session.username(), "PASSWORD_CHANGE_FAILED", session.username(), "wrong current password");
+            audit.record(session.username(), "PASSWORD_CHANGE_FAILED", session.username(),
+                    "wrong current password; attempt " + attempt);
+            throw failed(username, clientIp, attempt, true, new ApiException(HttpStatus.BAD_REQUEST,
+                    "VALIDATION_ERROR", List.of(new FieldViolation("current_password", "WRONG_PASSWORD",
+                            messages.get("admin.violation.WRONG_PASSWORD")))));
+        }
+        guard.succeeded(username, clientIp);
+        if (newPassword.equals(currentPassword)) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "VALIDATION_ERROR", List.of(new FieldViolation(
-                    "current_password", "WRONG_PASSWORD", messages.get("admin.violation.WRONG_PASSWORD"))));
+                    "new_password", "PASSWORD_UNCHANGED", messages.get("admin.violation.PASSWORD_UNCHANGED"))));
         }
         // Every token of this user issued before this instant stops working on every node, this session's too
         // (the console sends the user to sign in again).
@@ -252,6 +256,9 @@ public class AdminAuthService {
     private void passwordProblems(String field, String password, List<FieldViolation> out) {
         if (password == null || password.isEmpty()) {
             out.add(required(field));
+        } else if (password.isBlank()) {
+            // only spaces (or other white space): as good as no password, whatever its length
+            out.add(new FieldViolation(field, "PASSWORD_BLANK", messages.get("admin.violation.PASSWORD_BLANK")));
         } else if (password.length() < PASSWORD_MIN_LENGTH) {
             out.add(new FieldViolation(field, "PASSWORD_TOO_SHORT",
                     messages.get("admin.violation.PASSWORD_TOO_SHORT", PASSWORD_MIN_LENGTH)));
@@ -271,11 +278,6 @@ public class AdminAuthService {
 
     private static ApiException duplicate(String username) {
         return ApiException.conflict("USERNAME_TAKEN", java.util.Map.of("username", username), username);
-    }
-
-    private static ApiException locked(Duration remaining) {
-        long seconds = Math.max(1, (remaining.toMillis() + 999) / 1000);
-        return new RetryLaterException(HttpStatus.LOCKED, "ACCOUNT_LOCKED", seconds);
     }
 
     private static AdminUser withLastLogin(AdminUser u, Instant at) {

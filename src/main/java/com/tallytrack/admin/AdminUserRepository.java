@@ -9,14 +9,13 @@ import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.annotation.Transactional;
 
 /** SQL for {@code admin_user} and {@code revoked_token}. */
 @Repository
 class AdminUserRepository {
 
     /** A user row with what sign-in needs. */
-    record Account(AdminUser user, String passwordHash, int failedAttempts, Instant lockedUntil) {
+    record Account(AdminUser user, String passwordHash, String lastLoginIp) {
     }
 
     private final JdbcClient jdbc;
@@ -25,9 +24,19 @@ class AdminUserRepository {
         this.jdbc = jdbc;
     }
 
+    /** By name, regardless of case: names are unique case-insensitively ({@code username_key}). */
     Optional<Account> findByUsername(String username) {
-        return jdbc.sql("SELECT * FROM admin_user WHERE username = :u").param("u", username)
+        return jdbc.sql("SELECT * FROM admin_user WHERE username_key = :k").param("k", key(username))
                 .query(AdminUserRepository::account).optional();
+    }
+
+    Optional<Account> findById(long id) {
+        return jdbc.sql("SELECT * FROM admin_user WHERE id = :id").param("id", id)
+                .query(AdminUserRepository::account).optional();
+    }
+
+    static String key(String username) {
+        return username.toLowerCase(java.util.Locale.ROOT);
     }
 
     boolean anyAdmin() {
@@ -36,40 +45,18 @@ class AdminUserRepository {
     }
 
     long insert(String username, String passwordHash, AdminUser.Role role, Instant now) {
-        jdbc.sql("INSERT INTO admin_user (username, password_hash, role, password_changed_at, created_at) "
-                + "VALUES (:u, :h, :r, :now, :now)")
-                .param("u", username).param("h", passwordHash).param("r", role.name()).param("now", at(now))
+        jdbc.sql("INSERT INTO admin_user (username, username_key, password_hash, role, password_changed_at, "
+                + "created_at) VALUES (:u, :k, :h, :r, :now, :now)")
+                .param("u", username).param("k", key(username)).param("h", passwordHash).param("r", role.name()).param("now", at(now))
                 .update();
-        return jdbc.sql("SELECT id FROM admin_user WHERE username = :u").param("u", username)
+        return jdbc.sql("SELECT id FROM admin_user WHERE username_key = :k").param("k", key(username))
                 .query(Long.class).single();
     }
 
-    /**
-     * Counts one more login attempt on an account that is not locked at {@code now} and answers the new count,
-     * or -1 when it is locked. The increment is one conditional statement, so concurrent attempts each count,
-     * and an attempt that arrives after a lock was set does not count from zero again. One transaction: the
-     * updated row stays locked until the read, so each attempt reads its own count, not a later one or the 0
-     * of a lock set in between.
-     */
-    @Transactional
-    int countAttempt(long id, Instant now) {
-        int changed = jdbc.sql("UPDATE admin_user SET failed_attempts = failed_attempts + 1 WHERE id = :id "
-                + "AND (locked_until IS NULL OR locked_until <= :now)").param("id", id).param("now", at(now)).update();
-        if (changed == 0) {
-            return -1;
-        }
-        return jdbc.sql("SELECT failed_attempts FROM admin_user WHERE id = :id").param("id", id)
-                .query(Integer.class).single();
-    }
-
-    void lock(long id, Instant until) {
-        jdbc.sql("UPDATE admin_user SET failed_attempts = 0, locked_until = :until WHERE id = :id")
-                .param("until", at(until)).param("id", id).update();
-    }
-
-    void recordLogin(long id, Instant now) {
-        jdbc.sql("UPDATE admin_user SET failed_attempts = 0, locked_until = NULL, last_login_at = :now "
-                + "WHERE id = :id").param("now", at(now)).param("id", id).update();
+    void recordLogin(long id, Instant now, String clientIp) {
+        jdbc.sql("UPDATE admin_user SET failed_attempts = 0, locked_until = NULL, last_login_at = :now, "
+                + "last_login_ip = :ip WHERE id = :id").param("now", at(now)).param("ip", clientIp).param("id", id)
+                .update();
     }
 
     void changePassword(long id, String passwordHash, Instant now) {
@@ -133,7 +120,6 @@ class AdminUserRepository {
         AdminUser user = new AdminUser(rs.getLong("id"), rs.getString("username"),
                 AdminUser.Role.valueOf(rs.getString("role")), rs.getBoolean("enabled"),
                 instant(rs, "last_login_at"), instant(rs, "password_changed_at"), instant(rs, "created_at"));
-        return new Account(user, rs.getString("password_hash"), rs.getInt("failed_attempts"),
-                instant(rs, "locked_until"));
+        return new Account(user, rs.getString("password_hash"), rs.getString("last_login_ip"));
     }
 }

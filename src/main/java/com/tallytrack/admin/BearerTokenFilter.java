@@ -13,6 +13,8 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -29,6 +31,7 @@ class BearerTokenFilter extends OncePerRequestFilter {
     private static final String PREFIX = "bearer ";
 
     private final TokenService tokens;
+    private final SecurityContextRepository contexts = new RequestAttributeSecurityContextRepository();
 
     BearerTokenFilter(TokenService tokens) {
         this.tokens = tokens;
@@ -55,6 +58,11 @@ class BearerTokenFilter extends OncePerRequestFilter {
                 SecurityContext context = SecurityContextHolder.createEmptyContext();
                 context.setAuthentication(authentication);
                 SecurityContextHolder.setContext(context);
+                // Kept with the request, so the async dispatch that ends a server-sent event stream (a request
+                // of its own to the filter chain, which this once-per-request filter skips) is still the
+                // authenticated request: without it the stream ended with an AuthorizationDeniedException
+                // logged on an already committed response.
+                contexts.saveContext(context, request, response);
             } else {
                 request.setAttribute(REJECTION, verification.rejection());
             }

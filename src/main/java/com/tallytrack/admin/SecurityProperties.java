@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -19,6 +20,11 @@ import org.springframework.validation.annotation.Validated;
  * @param lockoutDuration            how long a locked account stays locked
  * @param loginFailuresPerIpPerMinute failed logins one client IP may make per minute before further attempts
  *                                   from it are refused (brute-force guard across all accounts)
+ * @param accountFailureCeiling      failed logins in a row on one name from all addresses after which each further
+ *                                   attempt waits a doubling delay (distributed guessing); not from the account's
+ *                                   last sign-in address
+ * @param maxLoginDelay              the longest such delay
+ * @param maxSessionLifetime         absolute lifetime of a sign-in: refreshing never extends a session past it
  */
 @Validated
 @ConfigurationProperties("tallytrack.security")
@@ -27,5 +33,8 @@ public record SecurityProperties(
         @DefaultValue("30m") Duration sessionTimeout,
         @DefaultValue("5") @Min(1) @Max(1000) int maxFailedLogins,
         @DefaultValue("15m") Duration lockoutDuration,
-        @DefaultValue("20") @Min(1) @Max(100000) int loginFailuresPerIpPerMinute) {
+        @DefaultValue("20") @Min(1) @Max(100000) int loginFailuresPerIpPerMinute,
+        @DefaultValue("20") @Min(1) @Max(100000) int accountFailureCeiling,
+        @DefaultValue("60s") @NotNull Duration maxLoginDelay,
+        @DefaultValue("12h") @NotNull Duration maxSessionLifetime) {
 }

@@ -39,9 +39,13 @@ public class TokenService {
     // before a password change from one issued just after it.
     private static final String ISSUED_AT_MILLIS = "iat_ms";
     private static final String SECRET_PROPERTY = "tallytrack.security.jwt-secret";
+    // When the user signed in (milliseconds): a refreshed token carries the original one, so no chain of
+    // refreshes outlives max-session-lifetime.
+    private static final String SIGNED_IN_AT_MILLIS = "auth_ms";
 
     private final byte[] secret;
     private final Duration timeout;
+    private final Duration maxLifetime;
     private final AdminUserRepository repository;
     private final Clock clock;
 
@@ -49,6 +53,7 @@ public class TokenService {
             Optional<Clock> clock) {
         this.secret = resolveSecret(properties.jwtSecret(), localSecrets);
         this.timeout = properties.sessionTimeout();
+        this.maxLifetime = properties.maxSessionLifetime();
         this.repository = repository;
         this.clock = clock.orElse(Clock.systemUTC());
     }
@@ -84,7 +89,7 @@ public class TokenService {
 
     /** A valid token's session: who, which role (as stored now), which token, until when. */
     public record Session(String username, AdminUser.Role role, String tokenId, Instant issuedAt,
-            Instant expiresAt) implements java.security.Principal {
+            Instant expiresAt, Instant signedInAt) implements java.security.Principal {
 
         @Override
         public String getName() {
@@ -110,9 +115,25 @@ public class TokenService {
      * that lands while the login checks the old password still ends the new token.
      */
     IssuedToken issue(AdminUser user, Instant now) {
+        return issue(user, now, now);
+    }
+
+    /**
+     * A token for a refresh: new id and expiry, but the sign-in time of the session it replaces, so its expiry
+     * never passes {@code signedInAt + max-session-lifetime}.
+     */
+    IssuedToken reissue(AdminUser user, Session session) {
+        return issue(user, clock.instant(), session.signedInAt());
+    }
+
+    private IssuedToken issue(AdminUser user, Instant now, Instant signedInAt) {
         // JWT times are whole seconds; truncating here keeps what we report equal to what the token says.
         Instant issuedAt = Instant.ofEpochSecond(now.getEpochSecond());
         Instant expiresAt = issuedAt.plus(timeout);
+        Instant lifetimeEnd = Instant.ofEpochSecond(signedInAt.plus(maxLifetime).getEpochSecond());
+        if (lifetimeEnd.isBefore(expiresAt)) {
+            expiresAt = lifetimeEnd;
+        }
         String id = UUID.randomUUID().toString();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
@@ -122,6 +143,7 @@ public class TokenService {
                 .expirationTime(Date.from(expiresAt))
                 .claim("role", user.role().name())
                 .claim(ISSUED_AT_MILLIS, now.toEpochMilli())
+                .claim(SIGNED_IN_AT_MILLIS, signedInAt.toEpochMilli())
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         try {
@@ -149,6 +171,7 @@ public class TokenService {
         Instant issuedAtExactly;
         ChronoUnit precision;
         Instant expiresAt;
+        Instant signedInAt;
         try {
             username = claims.getSubject();
             tokenId = claims.getJWTID();
@@ -157,6 +180,8 @@ public class TokenService {
             issuedAtExactly = millis == null ? issuedAt : Instant.ofEpochMilli(millis);
             precision = millis == null ? ChronoUnit.SECONDS : ChronoUnit.MILLIS;
             expiresAt = claims.getExpirationTime().toInstant();
+            Long signedInMillis = claims.getLongClaim(SIGNED_IN_AT_MILLIS);
+            signedInAt = signedInMillis == null ? issuedAtExactly : Instant.ofEpochMilli(signedInMillis);
             AdminUser.Role.valueOf(claims.getStringClaim("role"));
         } catch (ParseException | RuntimeException e) {
             return new Verification(null, Rejection.INVALID);
@@ -164,7 +189,8 @@ public class TokenService {
         if (!ISSUER.equals(claims.getIssuer()) || username == null || tokenId == null) {
             return new Verification(null, Rejection.INVALID);
         }
-        if (!clock.instant().isBefore(expiresAt)) {
+        // the lifetime is checked on its own too: a token signed before the limit was lowered obeys the new one
+        if (!clock.instant().isBefore(expiresAt) || !clock.instant().isBefore(signedInAt.plus(maxLifetime))) {
             return new Verification(null, Rejection.EXPIRED);
         }
         // The one database round trip of an authenticated request.
@@ -179,7 +205,8 @@ public class TokenService {
                 && issuedAtExactly.isBefore(state.passwordChangedAt().truncatedTo(precision))) {
             return new Verification(null, Rejection.REVOKED);
         }
-        return new Verification(new Session(username, state.role(), tokenId, issuedAt, expiresAt), null);
+        return new Verification(new Session(username, state.role(), tokenId, issuedAt, expiresAt,
+                signedInAt), null);
     }
 
     /** Makes the token unusable on every node, and forgets revocations that have expired anyway. */

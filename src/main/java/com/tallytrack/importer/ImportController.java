@@ -11,6 +11,8 @@ import java.util.Map;
 
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.ContentDisposition;
@@ -18,6 +20,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -25,6 +28,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -39,6 +43,7 @@ import com.tallytrack.manifest.ManifestService;
 @RequestMapping("/api/v1/admin/manifest")
 class ImportController {
 
+    private static final Logger log = LoggerFactory.getLogger(ImportController.class);
     private static final String XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     private static final long SSE_TIMEOUT_MILLIS = 30 * 60 * 1000L;
 
@@ -85,14 +90,23 @@ class ImportController {
     Map<String, Object> job(@PathVariable String jobId) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);
-        body.put("data", find(jobId).view(true));
+        body.put("data", jobs.view(jobId).orElseThrow(() -> notFound(jobId)));
         return body;
     }
 
     /** Server-sent events: {@code progress} while it runs, then one {@code done} with the full state. */
     @GetMapping(path = "/upload/jobs/{jobId}/events", produces = "text/event-stream")
     SseEmitter events(@PathVariable String jobId) {
-        return find(jobId).subscribe(SSE_TIMEOUT_MILLIS);
+        return jobs.subscribe(jobId, SSE_TIMEOUT_MILLIS).orElseThrow(() -> notFound(jobId));
+    }
+
+    /**
+     * A client that closed its event stream (or download) is no failure of ours: a debug line, not the catch-all
+     * handler's ERROR with a stack trace. Nothing can be written to a response whose client has gone.
+     */
+    @ExceptionHandler(AsyncRequestNotUsableException.class)
+    void clientWentAway(AsyncRequestNotUsableException e) {
+        log.debug("client went away: {}", e.getMessage());
     }
 
     @GetMapping("/template/download")
@@ -153,8 +167,8 @@ class ImportController {
         }
     }
 
-    private ImportJob find(String jobId) {
-        return jobs.find(jobId).orElseThrow(() -> ApiException.notFound("IMPORT_JOB_NOT_FOUND", jobId));
+    private static ApiException notFound(String jobId) {
+        return ApiException.notFound("IMPORT_JOB_NOT_FOUND", jobId);
     }
 
     private static String format(String format) {

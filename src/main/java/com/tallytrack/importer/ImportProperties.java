@@ -7,6 +7,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -29,6 +30,10 @@ import jakarta.validation.constraints.NotNull;
  * @param maxSharedStringChars most characters all shared strings of an .xlsx may hold together
  * @param maxXlsxEntrySize     largest uncompressed part of an .xlsx (zip-bomb guard)
  * @param minInflateRatio      smallest compressed/uncompressed ratio of an .xlsx part (zip-bomb guard)
+ * @param jobHeartbeat         how often a node tells the database its jobs are alive (and looks for dead ones)
+ * @param jobTimeout           a job whose node has not beaten for this long is marked {@code INTERRUPTED} by
+ *                             another node; more than the heartbeat plus any clock skew between the nodes
+ * @param jobPollInterval      how often a node that does not run a job reads its progress for an event stream
  */
 @Validated
 @ConfigurationProperties("tallytrack.import")
@@ -47,5 +52,14 @@ public record ImportProperties(
         @DefaultValue("2000000") @Min(1) int maxSharedStrings,
         @DefaultValue("100000000") @Min(1) long maxSharedStringChars,
         @DefaultValue("1GB") @NotNull DataSize maxXlsxEntrySize,
-        @DefaultValue("0.01") double minInflateRatio) {
+        @DefaultValue("0.01") double minInflateRatio,
+        @DefaultValue("5s") @NotNull Duration jobHeartbeat,
+        @DefaultValue("30s") @NotNull Duration jobTimeout,
+        @DefaultValue("500ms") @NotNull Duration jobPollInterval) {
+
+    /** A timeout within one heartbeat would mark live jobs interrupted. */
+    @AssertTrue(message = "tallytrack.import.job-timeout must be at least twice tallytrack.import.job-heartbeat")
+    public boolean isJobTimeoutAboveTheHeartbeat() {
+        return jobTimeout == null || jobHeartbeat == null || jobTimeout.compareTo(jobHeartbeat.multipliedBy(2)) >= 0;
+    }
 }

@@ -28,12 +28,16 @@ import com.tallytrack.manifest.ManifestService;
  */
 final class ImportRun implements RowReader.Sink {
 
-    /** Writes one batch of valid rows; all or nothing. */
+    /**
+     * Writes one batch of valid rows; all or nothing. {@code savedIfCommitted} are the saved row ranges once this
+     * batch is in: a job stores them in the batch's own transaction, so what it reports saved is exactly what
+     * committed, even when its node dies the next instant.
+     */
     interface BatchSink {
-        ManifestService.UpsertResult write(List<ManifestInput> rows);
+        ManifestService.UpsertResult write(List<ManifestInput> rows, List<RowRange> savedIfCommitted);
     }
 
-    /** Told after every batch. */
+    /** Told after every batch (and every {@code batch-size} rows); may stop the run by throwing. */
     interface Progress {
         void update(ImportRun run);
     }
@@ -164,24 +168,32 @@ final class ImportRun implements RowReader.Sink {
         if (batch.isEmpty()) {
             return;
         }
-        ManifestService.UpsertResult result = writer.write(List.copyOf(batch));
+        List<RowRange> ifCommitted = withRows(savedRanges(), batchRows);
+        ManifestService.UpsertResult result = writer.write(List.copyOf(batch), ifCommitted);
         synchronized (this) {
             inserted += result.inserted();
             updated += result.updated();
             unchanged += result.unchanged();
-            for (int row : batchRows) {
-                RowRange last = saved.isEmpty() ? null : saved.get(saved.size() - 1);
-                if (last != null && last.to() == row - 1) {
-                    saved.set(saved.size() - 1, new RowRange(last.from(), row));
-                } else {
-                    saved.add(new RowRange(row, row));
-                }
-            }
+            saved.clear();
+            saved.addAll(ifCommitted);
         }
         batch.clear();
         batchRows.clear();
         sinceProgress = 0;
         progress.update(this);
+    }
+
+    private static List<RowRange> withRows(List<RowRange> ranges, List<Integer> rows) {
+        List<RowRange> out = new ArrayList<>(ranges);
+        for (int row : rows) {
+            RowRange last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && last.to() == row - 1) {
+                out.set(out.size() - 1, new RowRange(last.from(), row));
+            } else {
+                out.add(new RowRange(row, row));
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** The first row of the batch being written when a write fails, i.e. the first valid row not saved. */

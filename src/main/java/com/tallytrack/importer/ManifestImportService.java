@@ -120,6 +120,9 @@ public class ManifestImportService {
         try {
             ImportReport report = importFile(tmp, name, format, previewOnly, locale, username, job, job);
             job.finish(report, jobs.now());
+        } catch (ImportJobs.NodeStopping stop) {
+            log.info("import job {} interrupted by the shutdown of this node", job.id);
+            job.interrupt(jobs.interruptedReport(job, format.name().toLowerCase(Locale.ROOT)), jobs.now());
         } catch (RuntimeException e) {
             // importFile reports failures itself; this is the last line so a job never hangs in RUNNING
             log.error("import job {} failed", job.id, e);
@@ -140,7 +143,10 @@ public class ManifestImportService {
             String username, ImportJob job, ImportJob progressTarget) {
         long start = System.nanoTime();
         String mode = previewOnly ? "preview" : "save";
-        ImportRun run = new ImportRun(properties, previewOnly ? null : writer::write, messages, locale,
+        // a job's batches carry its saved row ranges in their own transaction (ImportJobs.writeBatch)
+        ImportRun.BatchSink sink = job == null ? (rows, saved) -> writer.write(rows)
+                : (rows, saved) -> jobs.writeBatch(job, saved, () -> writer.write(rows));
+        ImportRun run = new ImportRun(properties, previewOnly ? null : sink, messages, locale,
                 r -> {
                     if (progressTarget != null) {
                         progressTarget.progress();

@@ -16,14 +16,16 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL {@code LISTEN tallytrack_sync} on a dedicated connection (not from the pool, which could hand out a
  * connection that is then held forever). The triggers {@code pg_notify} at commit, so this sees application writes
  * and external SQL alike. On any failure it reconnects with backoff (100 ms doubling to 5 s) and wakes the tailer
- * once connected, to cover what it missed meanwhile.
+ * once connected, to cover what it missed meanwhile. Every call on the connection is bounded
+ * ({@link WakeupChannelProperties}): a silently dead connection is noticed by the check query within
+ * {@code check-interval + socket-timeout}.
  */
 final class PostgresWakeup implements WakeupChannel {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresWakeup.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-    private static final int WAIT_MILLIS = 500;
-    private static final long CHECK_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
+    private final int waitMillis;
+    private final long checkEveryNanos;
 
     private final String url;
     private final Properties connectionProperties;
@@ -35,7 +37,14 @@ final class PostgresWakeup implements WakeupChannel {
     private volatile java.util.concurrent.CountDownLatch firstAttempt = new java.util.concurrent.CountDownLatch(1);
 
     PostgresWakeup(String url, String username, String password, String applicationName) {
+        this(url, username, password, applicationName, WakeupChannelProperties.DEFAULTS);
+    }
+
+    PostgresWakeup(String url, String username, String password, String applicationName,
+            WakeupChannelProperties bounds) {
         this.url = url;
+        this.checkEveryNanos = bounds.checkInterval().toNanos();
+        this.waitMillis = (int) Math.min(500, bounds.checkInterval().toMillis());
         this.connectionProperties = new Properties();
         if (username != null) {
             connectionProperties.setProperty("user", username);
@@ -44,8 +53,9 @@ final class PostgresWakeup implements WakeupChannel {
             connectionProperties.setProperty("password", password);
         }
         connectionProperties.setProperty("ApplicationName", applicationName + "-listen");
-        connectionProperties.setProperty("connectTimeout", "5");
-        connectionProperties.setProperty("socketTimeout", "30");
+        connectionProperties.setProperty("connectTimeout", WakeupChannelProperties.seconds(bounds.connectTimeout()));
+        connectionProperties.setProperty("loginTimeout", WakeupChannelProperties.seconds(bounds.connectTimeout()));
+        connectionProperties.setProperty("socketTimeout", WakeupChannelProperties.seconds(bounds.socketTimeout()));
         connectionProperties.setProperty("tcpKeepAlive", "true");
     }
 
@@ -92,11 +102,11 @@ final class PostgresWakeup implements WakeupChannel {
                 PGConnection pg = c.unwrap(PGConnection.class);
                 long lastCheck = System.nanoTime();
                 while (running && thread == me) {
-                    PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
+                    PGNotification[] notifications = pg.getNotifications(waitMillis);
                     if (notifications != null && notifications.length > 0) {
                         onWake.run();
                     }
-                    if (System.nanoTime() - lastCheck > CHECK_EVERY_NANOS) {
+                    if (System.nanoTime() - lastCheck > checkEveryNanos) {
                         // a silently dropped connection shows up only when we talk to the server
                         try (Statement s = c.createStatement()) {
                             s.execute("SELECT 1");
@@ -150,7 +160,7 @@ final class PostgresWakeup implements WakeupChannel {
         Thread t = thread;
         if (t != null) {
             try {
-                t.join(2000); // getNotifications returns within WAIT_MILLIS
+                t.join(2000); // getNotifications returns within waitMillis
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -90,6 +90,7 @@ final class RedisWakeup implements WakeupChannel {
      * resubscribes by itself), so reachability is what health reports.
      */
     private void probeLoop() {
+        int deafProbes = 0;
         while (running && probe == Thread.currentThread()) {
             try (RedisConnection connection = connectionFactory.getConnection()) {
                 connection.ping();
@@ -97,6 +98,15 @@ final class RedisWakeup implements WakeupChannel {
                     log.info("sync wake-up: Redis reachable");
                 }
                 reachable = true;
+                // A container whose first subscription failed (Redis unreachable or slower than the connect timeout
+                // at start-up) does not always retry by itself: subscribe it again once Redis answers.
+                RedisMessageListenerContainer c = container;
+                deafProbes = c != null && !c.isListening() ? deafProbes + 1 : 0;
+                if (deafProbes >= 2 && running) {
+                    deafProbes = 0;
+                    log.info("sync wake-up: Redis answers but the subscription is not listening; subscribing again");
+                    resubscribe(c);
+                }
             } catch (RuntimeException e) {
                 if (reachable) {
                     log.warn("sync wake-up: Redis unreachable ({}); changes arrive by polling", e.getMessage());
@@ -108,6 +118,15 @@ final class RedisWakeup implements WakeupChannel {
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    private void resubscribe(RedisMessageListenerContainer c) {
+        try {
+            c.stop();
+            c.start();
+        } catch (RuntimeException e) {
+            log.debug("sync wake-up: subscribing again failed", e);
         }
     }
 

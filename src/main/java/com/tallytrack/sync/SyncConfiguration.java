@@ -88,9 +88,13 @@ class SyncConfiguration {
      */
     @Bean
     WakeupChannels syncWakeupChannels(SyncProperties properties, ChangeLog changeLog, Environment environment,
-            DataSource dataSource, ObjectProvider<RedisConnectionFactory> redis, NodeIdentity node) {
-        boolean redisConfigured = environment.containsProperty("spring.data.redis.host")
-                || environment.containsProperty("spring.data.redis.url");
+            DataSource dataSource, ObjectProvider<RedisConnectionFactory> redis, NodeIdentity node,
+            ObjectProvider<WakeupChannelProperties> listenBounds) {
+        WakeupChannelProperties listen = listenBounds.getIfAvailable(() -> WakeupChannelProperties.DEFAULTS);
+        // the carrier module's rule too (CarrierConfiguration.redisConfigured): a blank value configures nothing
+        boolean redisConfigured = org.springframework.util.StringUtils.hasText(
+                environment.getProperty("spring.data.redis.host"))
+                || org.springframework.util.StringUtils.hasText(environment.getProperty("spring.data.redis.url"));
         List<WakeupChannel> channels = new ArrayList<>();
         switch (properties.wakeup()) {
             case NONE -> {
@@ -100,18 +104,18 @@ class SyncConfiguration {
                     throw new IllegalStateException("tallytrack.sync.wakeup=postgres needs a PostgreSQL datasource; "
                             + "use auto, redis or none");
                 }
-                channels.add(postgres(dataSource, environment, node));
+                channels.add(postgres(dataSource, environment, node, listen));
             }
             case REDIS -> {
                 if (!redisConfigured) {
                     throw new IllegalStateException("tallytrack.sync.wakeup=redis needs spring.data.redis.host "
-                            + "(SPRING_DATA_REDIS_HOST); use auto, postgres or none");
+                            + "(SPRING_DATA_REDIS_HOST) or spring.data.redis.url; use auto, postgres or none");
                 }
                 channels.add(new RedisWakeup(redis.getObject(), node.id()));
             }
             case AUTO -> {
                 if (changeLog.postgres()) {
-                    channels.add(postgres(dataSource, environment, node));
+                    channels.add(postgres(dataSource, environment, node, listen));
                 }
                 if (redisConfigured) {
                     channels.add(new RedisWakeup(redis.getObject(), node.id()));
@@ -121,7 +125,8 @@ class SyncConfiguration {
         return new WakeupChannels(List.copyOf(channels));
     }
 
-    private static PostgresWakeup postgres(DataSource dataSource, Environment environment, NodeIdentity node) {
+    private static PostgresWakeup postgres(DataSource dataSource, Environment environment, NodeIdentity node,
+            WakeupChannelProperties listen) {
         String url = environment.getProperty("spring.datasource.url");
         String username = environment.getProperty("spring.datasource.username");
         String password = environment.getProperty("spring.datasource.password");
@@ -133,7 +138,7 @@ class SyncConfiguration {
         } catch (Exception notHikari) {
             // the spring.datasource.* properties above
         }
-        return new PostgresWakeup(url, username, password, node.id());
+        return new PostgresWakeup(url, username, password, node.id(), listen);
     }
 
     @Bean

@@ -14,6 +14,8 @@ import com.tallytrack.common.ApiException;
  * Per-client-IP limit of the public query: a token bucket of {@code rate-limit-per-minute} tokens refilled
  * evenly over a minute. A single query costs one token, a batch one per tracking number (capped at the bucket
  * size so that a full batch can always pass on an idle client). Over the limit → 429 with {@code Retry-After}.
+ * With {@link SharedQueryUsage} the limit also counts what the other nodes served the address in the current
+ * minute (as of their last sync), so it holds for the cluster; the check stays in memory.
  */
 class QueryRateLimiter {
 
@@ -25,7 +27,14 @@ class QueryRateLimiter {
             .maximumSize(200_000)
             .build();
 
+    private final SharedQueryUsage shared;
+
     QueryRateLimiter(int perMinute, LongSupplier nanoTime) {
+        this(perMinute, nanoTime, null);
+    }
+
+    QueryRateLimiter(int perMinute, LongSupplier nanoTime, SharedQueryUsage shared) {
+        this.shared = shared;
         this.perMinute = perMinute;
         this.nanosPerToken = Duration.ofMinutes(1).toNanos() / (double) perMinute;
         this.nanoTime = nanoTime;
@@ -40,11 +49,16 @@ class QueryRateLimiter {
             long now = nanoTime.getAsLong();
             bucket.available = Math.min(perMinute, bucket.available + (now - bucket.refilledAt) / nanosPerToken);
             bucket.refilledAt = now;
-            if (bucket.available >= tokens) {
+            boolean clusterAllows = shared == null || shared.allows(clientIp, tokens, perMinute);
+            if (bucket.available >= tokens && clusterAllows) {
                 bucket.available -= tokens;
+                if (shared != null) {
+                    shared.took(clientIp, tokens);
+                }
                 return;
             }
-            waitNanos = (long) Math.ceil((tokens - bucket.available) * nanosPerToken);
+            waitNanos = !clusterAllows ? shared.secondsLeftInWindow() * 1_000_000_000L
+                    : (long) Math.ceil((tokens - bucket.available) * nanosPerToken);
         }
         throw new RateLimitedException(Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L));
     }

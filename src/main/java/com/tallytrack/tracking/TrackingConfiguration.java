@@ -18,7 +18,7 @@ class TrackingConfiguration {
     }
 
     @Bean
-    QueryRateLimiter queryRateLimiter(TrackingProperties properties) {
-        return new QueryRateLimiter(properties.rateLimitPerMinute(), System::nanoTime);
+    QueryRateLimiter queryRateLimiter(TrackingProperties properties, SharedQueryUsage shared) {
+        return new QueryRateLimiter(properties.rateLimitPerMinute(), System::nanoTime, shared);
     }
 }

@@ -2,6 +2,7 @@
 import { t, applyTexts, bindLanguageSwitch } from '../i18n.js';
 import { api, token, remainingMillis, saveSession, saveUser, clearSession, takeNotice, currentUser, setUnauthorizedHandler, payload, roleOf } from './api.js';
 import { show, errorText, duration } from './ui.js';
+import { webhooksView } from './webhooks.js';
 import { manifestsView } from './manifests.js';
 import { uploadView } from './upload.js';
 import { syncView } from './sync.js';
@@ -15,6 +16,7 @@ const loginView = document.getElementById('view-login');
 const app = document.getElementById('app');
 const who = document.getElementById('who');
 const logoutButton = document.getElementById('logout');
+views.webhooks = webhooksView;
 
 applyTexts();
 bindLanguageSwitch(document.getElementById('lang-switch'), () => {

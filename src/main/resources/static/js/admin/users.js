@@ -1,4 +1,4 @@
-// Users: who is signed in, create a user (ADMIN only), change one's own password.
+// Users: who is signed in, create a user and unlock a sign-in (ADMIN only), change one's own password.
 import { t, formatTime } from '../i18n.js';
 import { api, payload, currentUser, roleOf } from './api.js';
 import { show, errorText } from './ui.js';
@@ -33,6 +33,8 @@ async function renderMe() {
     const admin = (roleOf(me) ?? roleOf(currentUser())) === 'ADMIN';
     document.getElementById('us-create').disabled = !admin;
     show('us-create-message', admin ? null : 'info', admin ? null : t('us.adminOnly'));
+    document.getElementById('us-unlock').disabled = !admin;
+    show('us-unlock-message', admin ? null : 'info', admin ? null : t('us.unlockAdminOnly'));
 }
 
 document.getElementById('us-create-form').addEventListener('submit', async event => {
@@ -50,6 +52,24 @@ document.getElementById('us-create-form').addEventListener('submit', async event
         if (error.status === 401) return;
         markFieldErrors(form, error);
         show('us-create-message', 'error', errorText(error));
+    }
+});
+
+document.getElementById('us-unlock-form').addEventListener('submit', async event => {
+    event.preventDefault();
+    const form = event.target;
+    const name = new FormData(form).get('username').trim();
+    show('us-unlock-message', null, null);
+    markFieldErrors(form, null);
+    if (!name) return;
+    try {
+        const user = payload(await api(`/users/${encodeURIComponent(name)}/unlock`, { method: 'POST' }));
+        // textContent via show(): the name is the server's, shown as text, never as markup
+        show('us-unlock-message', 'success', t('us.unlocked', user?.username ?? name));
+        form.reset();
+    } catch (error) {
+        if (error.status === 401) return;
+        show('us-unlock-message', 'error', errorText(error));
     }
 });
 

@@ -136,9 +136,9 @@ class AdminAuthApiTest {
                     .andExpect(status().isLocked())
                     .andExpect(header().exists("Retry-After"));
             // once the lock has run out (moved into the past here instead of waiting 15 minutes) the user is back
-            jdbc.sql("UPDATE admin_user SET locked_until = :past WHERE username = :u")
+            jdbc.sql("UPDATE login_guard SET locked_until = :past WHERE subject = :u")
                     .param("past", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusSeconds(1))
-                    .param("u", user).update();
+                    .param("u", user.toLowerCase(java.util.Locale.ROOT)).update();
             login(user, "secret-password-1", ip).andExpect(status().isOk());
             String audit = mvc.perform(get("/api/v1/admin/audit").param("username", user).param("limit", "50")
                     .with(bearer(AdminLogin.adminToken(mvc)))).andReturn().getResponse().getContentAsString();

@@ -40,7 +40,7 @@ class BearerTokenFilterTest {
     void onlyProtectedPathsCheckTheTokenAndEachCheckIsOneLookup() throws Exception {
         CountingRepository repository = new CountingRepository();
         TokenService tokens = new TokenService(new SecurityProperties(SECRET, Duration.ofMinutes(30), 5,
-                Duration.ofMinutes(15), 20), (LocalSecrets) null, repository,
+                Duration.ofMinutes(15), 20, 20, Duration.ofMinutes(1), Duration.ofHours(12)), (LocalSecrets) null, repository,
                 Optional.empty());
         String token = tokens.issue(new AdminUser(1, "someone", AdminUser.Role.ADMIN, true, null, null, null))
                 .value();

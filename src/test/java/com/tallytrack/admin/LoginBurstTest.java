@@ -23,6 +23,7 @@ import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.transaction.PlatformTransactionManager;
 
 import com.tallytrack.audit.AuditLog;
 import com.tallytrack.common.ApiException;
@@ -30,8 +31,8 @@ import com.tallytrack.common.Messages;
 import com.tallytrack.support.AdminLogin;
 
 /**
- * A burst of parallel logins gets no more guesses than sequential ones: the account lockout and the per-IP
- * throttle count an attempt before its (slow) password check. The encoder holds every password check until
+ * A burst of parallel logins gets no more guesses than sequential ones: the lockout per name and address, the
+ * per-name ceiling and the per-IP throttle count an attempt before its (slow) password check. The encoder holds every password check until
  * {@code limit + 1} of them are waiting, which happens only if more attempts than the limit got past the checks.
  */
 @SpringBootTest
@@ -54,6 +55,12 @@ class LoginBurstTest {
     @Autowired
     Messages messages;
 
+    @Autowired
+    LoginGuardRepository counters;
+
+    @Autowired
+    PlatformTransactionManager transactions;
+
     final AtomicInteger passwordChecks = new AtomicInteger();
     final CyclicBarrier moreThanTheLimit = new CyclicBarrier(LIMIT + 1);
     final ExecutorService pool = Executors.newFixedThreadPool(BURST);
@@ -64,30 +71,39 @@ class LoginBurstTest {
     }
 
     @Test
-    void parallelWrongPasswordsAgainstOneAccountGetNoMoreGuessesThanTheLockoutAllows() throws Exception {
-        AdminAuthService auth = service(LIMIT, 1000);
+    void parallelWrongPasswordsFromOneAddressGetNoMoreGuessesThanTheLockoutAllows() throws Exception {
+        AdminAuthService auth = service(LIMIT, 1000, 1000);
         String user = AdminLogin.uniqueName("burst");
         auth.createUser(user, "right-password-1", "VIEWER");
-        List<Integer> statuses = burst(i -> auth.login(user, "wrong-password-" + i, "10.9.0." + i));
+        List<Integer> statuses = burst(i -> auth.login(user, "wrong-password-" + i, "10.9.0.1"));
         assertThat(passwordChecks.get()).isLessThanOrEqualTo(LIMIT);
         assertThat(statuses).containsOnly(401, 423).contains(423);
-        assertThat(users.findByUsername(user).orElseThrow().lockedUntil()).isNotNull();
+    }
+
+    @Test
+    void parallelWrongPasswordsFromManyAddressesGetNoMoreGuessesThanTheCeilingAllows() throws Exception {
+        AdminAuthService auth = service(1000, 1000, LIMIT);
+        String user = AdminLogin.uniqueName("burst");
+        auth.createUser(user, "right-password-1", "VIEWER");
+        List<Integer> statuses = burst(i -> auth.login(user, "wrong-password-" + i, "10.9.2." + i));
+        assertThat(passwordChecks.get()).isLessThanOrEqualTo(LIMIT);
+        assertThat(statuses).containsOnly(401, 429).contains(429);
     }
 
     @Test
     void parallelFailuresFromOneIpGetNoMoreGuessesThanTheThrottleAllows() throws Exception {
-        AdminAuthService auth = service(1000, LIMIT);
+        AdminAuthService auth = service(1000, LIMIT, 1000);
         String ip = "10.9.1.1";
         List<Integer> statuses = burst(i -> auth.login(AdminLogin.uniqueName("nobody"), "wrong-password", ip));
         assertThat(passwordChecks.get()).isLessThanOrEqualTo(LIMIT);
         assertThat(statuses).containsOnly(401, 429).contains(429);
     }
 
-    private AdminAuthService service(int maxFailedLogins, int failuresPerIp) {
+    private AdminAuthService service(int maxFailedLogins, int failuresPerIp, int ceiling) {
         SecurityProperties properties = new SecurityProperties(null, Duration.ofMinutes(30), maxFailedLogins,
-                Duration.ofMinutes(15), failuresPerIp);
-        return new AdminAuthService(users, tokens, new HeldPasswordChecks(), new LoginThrottle(properties,
-                Optional.empty()), audit, messages, properties, Optional.empty());
+                Duration.ofMinutes(15), failuresPerIp, ceiling, Duration.ofMinutes(1), Duration.ofHours(12));
+        return new AdminAuthService(users, tokens, new HeldPasswordChecks(), new LoginGuard(counters, properties,
+                transactions, Optional.empty()), audit, messages, properties, Optional.empty());
     }
 
     interface Attempt {

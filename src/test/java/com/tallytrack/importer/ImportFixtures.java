@@ -40,7 +40,7 @@ final class ImportFixtures {
     static ImportProperties properties(int maxRows, int maxSharedStrings, long maxSharedStringChars) {
         return new ImportProperties(DataSize.ofMegabytes(50), maxRows, 1000, DataSize.ofMegabytes(1), 20, 10000,
                 2, 8, Duration.ofHours(1), 100, 5, maxSharedStrings, maxSharedStringChars, DataSize.ofGigabytes(1),
-                0.01);
+                0.01, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMillis(500));
     }
 
     static Messages messages() {

@@ -14,16 +14,43 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.test.context.ActiveProfiles;
+
+import com.tallytrack.common.Messages;
+
+import tools.jackson.databind.ObjectMapper;
 import org.springframework.util.unit.DataSize;
 
 import com.tallytrack.importer.ImportReport.Statistics;
 
-/** The in-memory job registry: bounded pool, bounded count, bounded retention. */
+/** The job registry: bounded pool (per node), bounded count and retention of the stored jobs. */
+@SpringBootTest
+@AutoConfigureMockMvc // the same context configuration as the other H2 tests, so the cached context is reused
+@ActiveProfiles("test")
 class ImportJobsTest {
+
+    @Autowired
+    ImportJobStore store;
+
+    @Autowired
+    JobBatchTransactions batches;
+
+    @Autowired
+    ObjectMapper json;
+
+    @Autowired
+    Messages messages;
+
+    private ImportJobs jobs(ImportProperties properties, Clock clock) {
+        return new ImportJobs(properties, store, batches, json, messages, Optional.of(clock));
+    }
 
     /** A clock the test moves by hand. */
     static final class ManualClock extends Clock {
-        volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        volatile Instant now = Instant.parse("2100-01-01T00:00:00Z"); // after every real job of the shared context
 
         @Override
         public ZoneOffset getZone() {
@@ -45,7 +72,8 @@ class ImportJobsTest {
         ImportProperties p = ImportFixtures.properties();
         return new ImportProperties(DataSize.ofMegabytes(50), p.maxRows(), p.batchSize(), p.asyncThreshold(),
                 p.previewRows(), p.maxErrors(), threads, queue, Duration.ofHours(1), maxJobs, p.retries(),
-                p.maxSharedStrings(), p.maxSharedStringChars(), p.maxXlsxEntrySize(), p.minInflateRatio());
+                p.maxSharedStrings(), p.maxSharedStringChars(), p.maxXlsxEntrySize(), p.minInflateRatio(),
+                p.jobHeartbeat(), p.jobTimeout(), p.jobPollInterval());
     }
 
     private static ImportReport done(String id) {
@@ -61,7 +89,7 @@ class ImportJobsTest {
     @Test
     void finishedJobsAreDroppedAfterTheRetentionAndBeyondTheCount() throws Exception {
         ManualClock clock = new ManualClock();
-        ImportJobs jobs = new ImportJobs(properties(1, 8, 2), Optional.of(clock));
+        ImportJobs jobs = jobs(properties(1, 8, 2), clock);
         try {
             ImportJob a = finishedJob(jobs, clock);
             await().until(a::finished);
@@ -72,11 +100,13 @@ class ImportJobsTest {
             ImportJob c = finishedJob(jobs, clock);
             await().until(c::finished);
             jobs.evict();
-            assertThat(jobs.find(a.id)).as("the oldest finished job goes first").isEmpty();
-            assertThat(jobs.find(b.id)).isPresent();
-            assertThat(jobs.find(c.id)).get().extracting(j -> j.view(true).percent()).isEqualTo(100);
+            assertThat(jobs.view(a.id)).as("the oldest finished job goes first").isEmpty();
+            assertThat(jobs.view(b.id)).isPresent();
+            assertThat(jobs.view(c.id)).get().extracting(v -> ((java.util.Map<?, ?>) v).get("percent"))
+                    .isEqualTo(100);
             clock.now = clock.now.plus(Duration.ofHours(1)).plusSeconds(1);
-            assertThat(jobs.find(c.id)).as("past the retention").isEmpty();
+            jobs.evict();
+            assertThat(jobs.view(c.id)).as("past the retention").isEmpty();
         } finally {
             jobs.destroy();
         }
@@ -85,7 +115,7 @@ class ImportJobsTest {
     @Test
     void aFullPoolRefusesWith503() throws Exception {
         ManualClock clock = new ManualClock();
-        ImportJobs jobs = new ImportJobs(properties(1, 1, 10), Optional.of(clock));
+        ImportJobs jobs = jobs(properties(1, 1, 10), clock);
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch running = new CountDownLatch(1);
         try {

@@ -99,7 +99,8 @@ class ManifestRoundTripPropertyTest {
             ImportProperties p = ImportFixtures.properties();
             ImportRun run = new ImportRun(new ImportProperties(p.maxFileSize(), p.maxRows(), p.batchSize(),
                     p.asyncThreshold(), 1000, p.maxErrors(), 1, 1, p.jobRetention(), 1, 1, p.maxSharedStrings(),
-                    p.maxSharedStringChars(), p.maxXlsxEntrySize(), p.minInflateRatio()), null,
+                    p.maxSharedStringChars(), p.maxXlsxEntrySize(), p.minInflateRatio(), p.jobHeartbeat(),
+                    p.jobTimeout(), p.jobPollInterval()), null,
                     ImportFixtures.messages(), java.util.Locale.ENGLISH, r -> {
                     });
             (format.equals("csv") ? new CsvRowReader() : new XlsxRowReader(p)).read(file, run);

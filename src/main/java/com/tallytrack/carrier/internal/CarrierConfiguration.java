@@ -1,12 +1,14 @@
 package com.tallytrack.carrier.internal;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.util.StringUtils;
 
 import com.tallytrack.carrier.CarrierClient;
 import com.tallytrack.carrier.CarrierService;
@@ -18,7 +20,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Wires the carrier module: the client chosen by {@code tallytrack.carrier.provider}, the carrier-result cache and
- * the daily guard (shared through Redis when {@code spring.data.redis.host} is set) and the {@link CarrierService}.
+ * the daily guard (shared through Redis when {@code spring.data.redis.host} or {@code spring.data.redis.url} is set,
+ * the same rule as the sync wake-up's) and the {@link CarrierService}.
  */
 @Configuration(proxyBeanMethods = false)
 public class CarrierConfiguration {
@@ -37,18 +40,28 @@ public class CarrierConfiguration {
         return new SimulatorCarrierClient(clock);
     }
 
+    /** Redis is configured by a host or by a URL (either alone is enough for Spring's Lettuce client). */
+    static boolean redisConfigured(Environment environment) {
+        return StringUtils.hasText(environment.getProperty("spring.data.redis.host"))
+                || StringUtils.hasText(environment.getProperty("spring.data.redis.url"));
+    }
+
     @Bean
-    RedisLink carrierRedisLink(@Value("${spring.data.redis.host:}") String redisHost,
-            ObjectProvider<StringRedisTemplate> redis, CarrierProperties properties) {
-        if (redisHost.isBlank()) {
+    RedisLink carrierRedisLink(Environment environment, ObjectProvider<StringRedisTemplate> redis,
+            CarrierProperties properties) {
+        if (!redisConfigured(environment)) {
             return null;
         }
         return new RedisLink(redis.getObject(), properties.cache().redisRetryInterval(), clock);
     }
 
-    @Bean
-    TieredCarrierCache carrierResultCache(CarrierProperties properties, ObjectProvider<RedisLink> redis) {
-        return new TieredCarrierCache(properties.cache(), redis.getIfAvailable(), clock);
+    @Bean(destroyMethod = "close")
+    TieredCarrierCache carrierResultCache(CarrierProperties properties, ObjectProvider<RedisLink> redis,
+            ObjectProvider<RedisClientProperties> redisClient) {
+        RedisClientProperties bounds = redisClient.getIfAvailable(
+                () -> new RedisClientProperties(Duration.ofMillis(500), Duration.ofSeconds(2), 100_000));
+        return new TieredCarrierCache(properties.cache(), redis.getIfAvailable(), clock,
+                bounds.invalidationQueueCapacity());
     }
 
     @Bean

@@ -10,9 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
-import org.springframework.data.redis.core.Cursor;
-import org.springframework.data.redis.core.ScanOptions;
-
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -29,13 +26,19 @@ import tools.jackson.databind.json.JsonMapper;
  * the JSON of a {@link CachedAnswer}) shared by all nodes. Reads go local first, then Redis (filling the local
  * cache); writes and invalidations go to both. Entries outlive their freshness by the stale window so that a
  * failing carrier can still be answered with the last known result.
+ *
+ * <p>Invalidations delete from Redis asynchronously ({@link RedisInvalidationQueue}): the caller (the sync tailer,
+ * possibly in a writer's thread) never waits for Redis. While Redis fails or the tier is distrusted, reads and
+ * writes use the local tier only.
  */
-public class TieredCarrierCache implements CarrierCache {
+public class TieredCarrierCache implements CarrierCache, AutoCloseable {
 
     static final String KEY_PREFIX = "tallytrack:carrier:result:";
 
     private final Cache<String, Map<String, CachedAnswer>> local;
     private final RedisLink redis;
+    /** {@code null} when Redis is not configured. */
+    private final RedisInvalidationQueue invalidations;
     private final Duration staleWindow;
     private final Clock clock;
     private final ObjectMapper json = JsonMapper.builder()
@@ -46,7 +49,15 @@ public class TieredCarrierCache implements CarrierCache {
 
     /** @param redis {@code null} when Redis is not configured */
     public TieredCarrierCache(CarrierProperties.Cache config, RedisLink redis, Clock clock) {
+        this(config, redis, clock, 100_000);
+    }
+
+    /** @param invalidationQueueCapacity {@code tallytrack.redis.invalidation-queue-capacity} */
+    public TieredCarrierCache(CarrierProperties.Cache config, RedisLink redis, Clock clock,
+            int invalidationQueueCapacity) {
         this.redis = redis;
+        this.invalidations = redis == null ? null
+                : new RedisInvalidationQueue(redis, KEY_PREFIX, invalidationQueueCapacity);
         this.staleWindow = config.staleWindow();
         this.clock = clock;
         this.local = Caffeine.newBuilder()
@@ -86,12 +97,13 @@ public class TieredCarrierCache implements CarrierCache {
         if (answer != null && answer.freshAt(clock.instant())) {
             return Optional.of(answer);
         }
-        if (redis != null) {
+        if (redis != null && invalidations.trusts(queryNumber)) {
+            long generation = invalidations.generation();
             Optional<CachedAnswer> shared = redis.call(r -> r.<String, String>opsForHash().get(key(queryNumber), company))
                     .map(String.class::cast)
                     .flatMap(this::parse);
             if (shared.isPresent() && (answer == null || shared.get().fetchedAt().isAfter(answer.fetchedAt()))) {
-                putLocal(queryNumber, company, shared.get());
+                putLocalUnlessInvalidated(queryNumber, company, shared.get(), generation);
                 return shared;
             }
         }
@@ -110,7 +122,7 @@ public class TieredCarrierCache implements CarrierCache {
 
     public void put(String queryNumber, String company, CachedAnswer answer) {
         putLocal(queryNumber, company, answer);
-        if (redis != null) {
+        if (redis != null && invalidations.trusted()) {
             String text = json.writeValueAsString(answer);
             long ttlMillis = Math.max(1, answer.retention(clock.instant(), staleWindow).toMillis());
             redis.run(r -> {
@@ -122,6 +134,18 @@ public class TieredCarrierCache implements CarrierCache {
                 }
             });
         }
+    }
+
+    /** Fills the local tier from Redis unless an invalidation began since the read (see generation()). */
+    private void putLocalUnlessInvalidated(String queryNumber, String company, CachedAnswer answer, long generation) {
+        local.asMap().compute(queryNumber, (k, old) -> {
+            if (invalidations.generation() != generation) {
+                return old;
+            }
+            Map<String, CachedAnswer> next = old == null ? new HashMap<>() : new HashMap<>(old);
+            next.put(company, answer);
+            return Map.copyOf(next);
+        });
     }
 
     private void putLocal(String queryNumber, String company, CachedAnswer answer) {
@@ -142,33 +166,18 @@ public class TieredCarrierCache implements CarrierCache {
 
     @Override
     public void invalidate(Collection<String> queryNumbers) {
-        local.invalidateAll(queryNumbers);
-        if (redis != null && !queryNumbers.isEmpty()) {
-            redis.run(r -> r.delete(queryNumbers.stream().map(TieredCarrierCache::key).toList()));
+        if (invalidations != null) {
+            invalidations.enqueue(queryNumbers); // first: it bumps the generation a racing Redis read checks
         }
+        local.invalidateAll(queryNumbers);
     }
 
     @Override
     public void invalidateAll() {
-        local.invalidateAll();
-        if (redis != null) {
-            redis.run(r -> {
-                try (Cursor<String> keys = r.scan(ScanOptions.scanOptions().match(KEY_PREFIX + "*").count(500)
-                        .build())) {
-                    java.util.List<String> batch = new java.util.ArrayList<>();
-                    while (keys.hasNext()) {
-                        batch.add(keys.next());
-                        if (batch.size() == 500) {
-                            r.delete(batch);
-                            batch.clear();
-                        }
-                    }
-                    if (!batch.isEmpty()) {
-                        r.delete(batch);
-                    }
-                }
-            });
+        if (invalidations != null) {
+            invalidations.wipe();
         }
+        local.invalidateAll();
     }
 
     @Override
@@ -178,8 +187,21 @@ public class TieredCarrierCache implements CarrierCache {
         return new Stats(local.estimatedSize(), h, m, h + m == 0 ? 0.0 : (double) h / (h + m));
     }
 
+    /** True while Redis answers and this node trusts the shared tier (nothing it was told is stale may be there). */
     public boolean shared() {
-        return redis != null && redis.up();
+        return redis != null && redis.up() && invalidations.trusted();
+    }
+
+    /** Numbers whose Redis delete is still queued (0 without Redis). */
+    public int pendingSharedInvalidations() {
+        return invalidations == null ? 0 : invalidations.queuedNumbers();
+    }
+
+    @Override
+    public void close() {
+        if (invalidations != null) {
+            invalidations.close();
+        }
     }
 
     static String key(String queryNumber) {
