@@ -4,12 +4,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.sql.Connection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -17,24 +22,60 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * SQL for the change log, the acknowledgement and the node positions. The entries themselves are written by the
- * database triggers (V11); the application appends only {@code invalidate_all}, under the same append lock.
+ * database triggers (V11, V21); the application appends only {@code invalidate_all} and {@code carrier_result}.
+ *
+ * <p>Order. PostgreSQL (V21): no append lock; each entry carries its transaction's id and a tailer reads by
+ * snapshot visibility: a step takes the current snapshot and reads the entries whose transaction it sees as
+ * finished but the previous step's snapshot did not (see docs/sync.md, "Ordering", for why nothing is skipped).
+ * H2 (one embedded node): sequence values are taken under the append lock (V11), so {@code seq > last} is safe.
+ *
+ * <p>Every statement here runs with a query timeout ({@code tallytrack.sync.statement-timeout}); the tailer's
+ * connection also gets a socket timeout ({@code tallytrack.sync.socket-timeout}, see {@link #withConnection}).
  */
 final class ChangeLog {
 
-    /** The PostgreSQL advisory-lock key the triggers use for the change-log append lock. */
-    static final long APPEND_LOCK_KEY = 7461100117L;
     static final String CHANNEL = "tallytrack_sync";
 
     private static final String COLUMNS = "seq, operation, tracking_number, previous_tracking_number, package_number, "
             + "previous_package_number, manifest_id, node_id, changed_at";
+    private static final Executor DIRECT = Runnable::run;
+
+    /**
+     * Where a tailer stands. PostgreSQL: {@code snapshot} is the snapshot of its last completed step — every entry
+     * of a transaction visible in it has been applied — and {@code checkpoint} that snapshot's xmin (every
+     * transaction with a lower id had finished): the durable checkpoint, recorded by the heartbeat, and what
+     * pruning must keep. H2: {@code checkpoint} is the last applied sequence and {@code snapshot} is null.
+     */
+    record Position(long checkpoint, String snapshot) {
+    }
+
+    /** One entry as a tailer reads it: its transaction id (0 on H2) and the change. */
+    record Entry(long xid, ManifestChange change) {
+    }
+
+    /** The transaction that holds the safe horizon back; pid and the rest only when pg_stat_activity shows them. */
+    record HorizonHolder(long xid, Integer pid, String applicationName, String database, String state,
+            Instant transactionStart) {
+    }
 
     private final JdbcClient jdbc;
+    private final DataSource dataSource;
     private final TransactionTemplate transactions;
     private final TransactionTemplate bound;
     private final boolean postgres;
+    private final SyncTailerProperties timeouts;
 
-    ChangeLog(JdbcClient jdbc, PlatformTransactionManager transactionManager, DataSource dataSource) {
-        this.jdbc = jdbc;
+    ChangeLog(PlatformTransactionManager transactionManager, DataSource dataSource) {
+        this(transactionManager, dataSource, SyncTailerProperties.defaults());
+    }
+
+    ChangeLog(PlatformTransactionManager transactionManager, DataSource dataSource, SyncTailerProperties timeouts) {
+        JdbcTemplate template = new JdbcTemplate(dataSource);
+        // whole seconds (JDBC); rounded up so a sub-second setting still bounds the statement
+        template.setQueryTimeout((int) Math.max(1, (timeouts.statementTimeout().toMillis() + 999) / 1000));
+        this.jdbc = JdbcClient.create(template);
+        this.dataSource = dataSource;
+        this.timeouts = timeouts;
         // Own transactions, committed before the call returns, even when the caller is inside one.
         this.transactions = new TransactionTemplate(transactionManager);
         this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -64,11 +105,146 @@ final class ChangeLog {
      * connections; with as many writers as the pool has connections, that wait would last the pool's timeout.
      * Read committed: every read sees what was committed before it.
      */
-    <T> T withConnection(java.util.function.Supplier<T> work) {
-        return bound.execute(tx -> work.get());
+    <T> T withConnection(Supplier<T> work) {
+        return bound.execute(tx -> bounded(work));
     }
 
-    /** Entries after {@code seq}, oldest first. */
+    /**
+     * Runs {@code work} with a socket timeout on this thread's connection (PostgreSQL), restored afterwards (Hikari
+     * also restores it when the connection returns to the pool). A blackholed network then fails the step after
+     * {@code socket-timeout} instead of hanging it — and with it every writer waiting for the apply lock.
+     */
+    <T> T bounded(Supplier<T> work) {
+        if (!postgres) {
+            return work.get();
+        }
+        Connection connection = DataSourceUtils.getConnection(dataSource);
+        int previous;
+        try {
+            previous = connection.getNetworkTimeout();
+            connection.setNetworkTimeout(DIRECT, (int) timeouts.socketTimeout().toMillis());
+        } catch (SQLException e) {
+            DataSourceUtils.releaseConnection(connection, dataSource);
+            throw new IllegalStateException("could not set the socket timeout of the sync connection", e);
+        }
+        try {
+            return work.get();
+        } finally {
+            try {
+                if (!connection.isClosed()) {
+                    connection.setNetworkTimeout(DIRECT, previous);
+                }
+            } catch (SQLException ignored) {
+                // a broken connection is discarded by the pool anyway
+            }
+            DataSourceUtils.releaseConnection(connection, dataSource);
+        }
+    }
+
+    /** The position of a node that has applied everything committed so far (start-up, full resynchronisation). */
+    Position head() {
+        if (postgres) {
+            String snapshot = currentSnapshot();
+            return new Position(xmin(snapshot), snapshot);
+        }
+        return new Position(latestSeq(), null);
+    }
+
+    /** A step's target: the current snapshot on PostgreSQL, null on H2 (where a step reads up to the latest). */
+    String stepTarget() {
+        return postgres ? currentSnapshot() : null;
+    }
+
+    private String currentSnapshot() {
+        return jdbc.sql("SELECT CAST(pg_current_snapshot() AS text)").query(String.class).single();
+    }
+
+    /**
+     * The entries a step from {@code from} to {@code target} must apply, after {@code after} (the last entry of the
+     * previous page of this step, or null), oldest first: on PostgreSQL those of transactions finished in
+     * {@code target} but not in {@code from}'s snapshot, in (xid, seq) order.
+     */
+    List<Entry> read(Position from, String target, Entry after, int limit) {
+        if (postgres) {
+            return jdbc.sql("SELECT CAST(CAST(xid AS text) AS bigint) AS xid_n, " + COLUMNS
+                    + " FROM sync_change_log WHERE xid >= CAST(CAST(:fromXmin AS text) AS xid8)"
+                    + " AND NOT pg_visible_in_snapshot(xid, CAST(:from AS pg_snapshot))"
+                    + " AND pg_visible_in_snapshot(xid, CAST(:target AS pg_snapshot))"
+                    + " AND (xid, seq) > (CAST(CAST(:afterXid AS text) AS xid8), :afterSeq)"
+                    + " ORDER BY xid, seq LIMIT :limit")
+                    .param("fromXmin", from.checkpoint()).param("from", from.snapshot()).param("target", target)
+                    .param("afterXid", after == null ? 0L : after.xid())
+                    .param("afterSeq", after == null ? 0L : after.change().sequence())
+                    .param("limit", limit)
+                    .query((rs, n) -> new Entry(rs.getLong("xid_n"), map(rs, n))).list();
+        }
+        long seq = after == null ? from.checkpoint() : after.change().sequence();
+        return after(seq, limit).stream().map(c -> new Entry(0, c)).toList();
+    }
+
+    /** Where a step from {@code from} to {@code target} ends, {@code last} being the last entry it applied. */
+    Position advance(Position from, String target, Entry last) {
+        if (postgres) {
+            return new Position(xmin(target), target);
+        }
+        return last == null ? from : new Position(last.change().sequence(), null);
+    }
+
+    /** Committed entries a node at {@code position} has not applied yet. */
+    long pending(Position position) {
+        if (postgres) {
+            return jdbc.sql("SELECT COUNT(*) FROM sync_change_log WHERE xid >= CAST(CAST(:xmin AS text) AS xid8)"
+                    + " AND NOT pg_visible_in_snapshot(xid, CAST(:from AS pg_snapshot))")
+                    .param("xmin", position.checkpoint()).param("from", position.snapshot())
+                    .query(Long.class).single();
+        }
+        return countAfter(position.checkpoint());
+    }
+
+    /**
+     * True when entries a node at {@code position} still needed may have been pruned: on PostgreSQL when the pruned
+     * horizon (a transaction id) passed its checkpoint, on H2 when the pruned sequence passed its position.
+     */
+    boolean prunedPast(Position position) {
+        return position.checkpoint() < prunedHorizon();
+    }
+
+    /** Below this (a transaction id on PostgreSQL, a sequence on H2) entries may have been pruned. */
+    long prunedHorizon() {
+        return postgres
+                ? jdbc.sql("SELECT pruned_xid FROM sync_state WHERE id = 1").query(Long.class).single()
+                : prunedThrough();
+    }
+
+    /**
+     * PostgreSQL: the transaction that holds the horizon of {@code snapshot} back — its xmin, when a transaction
+     * with that id is still running ({@code xmin < xmax}) — else empty. pg_stat_activity adds pid, application,
+     * state and start where this role may see them.
+     */
+    Optional<HorizonHolder> horizonHolder(String snapshot) {
+        if (!postgres || snapshot == null) {
+            return Optional.empty();
+        }
+        String[] parts = snapshot.split(":", 3);
+        long xmin = Long.parseLong(parts[0]);
+        if (xmin >= Long.parseLong(parts[1])) {
+            return Optional.empty();
+        }
+        // backend_xid is the 32-bit form of the id
+        List<HorizonHolder> rows = jdbc.sql("SELECT pid, application_name, datname, state, xact_start "
+                + "FROM pg_stat_activity WHERE CAST(backend_xid AS text) = :xid32 LIMIT 1")
+                .param("xid32", Long.toString(xmin & 0xFFFFFFFFL))
+                .query((rs, n) -> new HorizonHolder(xmin, rs.getInt(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), instant(rs.getTimestamp(5))))
+                .list();
+        return Optional.of(rows.isEmpty() ? new HorizonHolder(xmin, null, null, null, null, null) : rows.get(0));
+    }
+
+    static long xmin(String snapshot) {
+        return Long.parseLong(snapshot.substring(0, snapshot.indexOf(':')));
+    }
+
+    /** Entries after {@code seq}, oldest first (H2 tailing; the admin list of pending operations). */
     List<ManifestChange> after(long seq, int limit) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM sync_change_log WHERE seq > :seq ORDER BY seq LIMIT :limit")
                 .param("seq", seq).param("limit", limit).query(ChangeLog::map).list();
@@ -115,22 +291,34 @@ final class ChangeLog {
         });
     }
 
-    /** Appends a cluster-wide {@code invalidate_all} under the append lock; committed when this returns. */
+    /** Appends a cluster-wide {@code invalidate_all}; committed when this returns. */
     void appendInvalidateAll(String nodeId, Instant now) {
-        transactions.executeWithoutResult(tx -> {
-            if (postgres) {
-                jdbc.sql("SELECT pg_advisory_xact_lock(:key)").param("key", APPEND_LOCK_KEY).query().singleRow();
-                jdbc.sql("INSERT INTO sync_change_log (seq, operation, node_id, changed_at) "
-                        + "VALUES (nextval('sync_change_seq'), 'invalidate_all', :node, clock_timestamp())")
-                        .param("node", nodeId).update();
-                jdbc.sql("SELECT pg_notify('" + CHANNEL + "', '')").query().singleRow();
-            } else {
-                jdbc.sql("SELECT id FROM sync_state WHERE id = 1 FOR UPDATE").query().singleRow();
-                jdbc.sql("INSERT INTO sync_change_log (seq, operation, node_id, changed_at) "
-                        + "VALUES (NEXT VALUE FOR sync_change_seq, 'invalidate_all', :node, :at)")
-                        .param("node", nodeId).param("at", Timestamp.from(now)).update();
-            }
-        });
+        transactions.executeWithoutResult(tx -> append(ManifestChange.INVALIDATE_ALL, null, nodeId, now));
+    }
+
+    /**
+     * Appends a {@code carrier_result} entry for {@code queryNumber} in the caller's transaction (the one that
+     * stored the carrier result), so every node drops its cached result for that number once it commits.
+     */
+    void appendCarrierResult(String queryNumber, String nodeId, Instant now) {
+        append(ManifestChange.CARRIER_RESULT, queryNumber, nodeId, now);
+    }
+
+    private void append(String operation, String trackingNumber, String nodeId, Instant now) {
+        if (postgres) {
+            // no lock: the transaction id orders the entry (V21)
+            jdbc.sql("INSERT INTO sync_change_log (seq, xid, operation, tracking_number, node_id, changed_at) "
+                    + "VALUES (nextval('sync_change_seq'), pg_current_xact_id(), :op, :tn, :node, clock_timestamp())")
+                    .param("op", operation).param("tn", trackingNumber).param("node", nodeId).update();
+            jdbc.sql("SELECT pg_notify('" + CHANNEL + "', '')").query().singleRow();
+        } else {
+            // H2: the append lock of V11, so the sequence value is taken in commit order
+            jdbc.sql("SELECT id FROM sync_state WHERE id = 1 FOR UPDATE").query().singleRow();
+            jdbc.sql("INSERT INTO sync_change_log (seq, operation, tracking_number, node_id, changed_at) "
+                    + "VALUES (NEXT VALUE FOR sync_change_seq, :op, :tn, :node, :at)")
+                    .param("op", operation).param("tn", trackingNumber).param("node", nodeId)
+                    .param("at", Timestamp.from(now)).update();
+        }
     }
 
     /** On H2, tells the triggers which node id to record (PostgreSQL uses the connection's application_name). */
@@ -140,14 +328,19 @@ final class ChangeLog {
         }
     }
 
-    void heartbeat(String nodeId, long appliedSeq, Instant startedAt, Instant now) {
-        int updated = jdbc.sql("UPDATE sync_node SET applied_seq = :seq, heartbeat_at = :now WHERE node_id = :node")
-                .param("seq", appliedSeq).param("now", Timestamp.from(now)).param("node", nodeId).update();
+    /** Records this node as live at {@code position} ({@code appliedSeq}: the newest sequence it applied). */
+    void heartbeat(String nodeId, long appliedSeq, Position position, Instant startedAt, Instant now) {
+        Long xid = postgres ? position.checkpoint() : null;
+        long seq = postgres ? appliedSeq : position.checkpoint();
+        int updated = jdbc.sql("UPDATE sync_node SET applied_seq = :seq, applied_xid = :xid, heartbeat_at = :now "
+                + "WHERE node_id = :node")
+                .param("seq", seq).param("xid", xid).param("now", Timestamp.from(now)).param("node", nodeId)
+                .update();
         if (updated == 0) {
-            jdbc.sql("INSERT INTO sync_node (node_id, applied_seq, started_at, heartbeat_at) "
-                    + "VALUES (:node, :seq, :started, :now)")
-                    .param("node", nodeId).param("seq", appliedSeq).param("started", Timestamp.from(startedAt))
-                    .param("now", Timestamp.from(now)).update();
+            jdbc.sql("INSERT INTO sync_node (node_id, applied_seq, applied_xid, started_at, heartbeat_at) "
+                    + "VALUES (:node, :seq, :xid, :started, :now)")
+                    .param("node", nodeId).param("seq", seq).param("xid", xid)
+                    .param("started", Timestamp.from(startedAt)).param("now", Timestamp.from(now)).update();
         }
     }
 
@@ -163,6 +356,56 @@ final class ChangeLog {
     int prune(Instant olderThan, long keep, Instant liveSince, Instant forgetNodesBefore) {
         jdbc.sql("DELETE FROM sync_node WHERE heartbeat_at < :before")
                 .param("before", Timestamp.from(forgetNodesBefore)).update();
+        return postgres ? prunePostgres(olderThan, keep, liveSince) : pruneBySequence(olderThan, keep, liveSince);
+    }
+
+    /**
+     * PostgreSQL: the horizon is a transaction id L; entries of transactions below L go. L is at most the slowest
+     * live node's checkpoint (everything below it is applied there), at most this snapshot's xmin (so no
+     * transaction still running is below it: a node's checkpoint can never fall under a horizon set later), and at
+     * most the newest entry's id (it stays).
+     */
+    private int prunePostgres(Instant olderThan, long keep, Instant liveSince) {
+        Long newest = jdbc.sql("SELECT CAST(CAST(MAX(xid) AS text) AS bigint) FROM sync_change_log")
+                .query(Long.class).optional().orElse(null);
+        if (newest == null) {
+            return 0;
+        }
+        Long byAge = jdbc.sql("SELECT CAST(CAST(MIN(xid) AS text) AS bigint) FROM sync_change_log "
+                + "WHERE changed_at >= :cutoff").param("cutoff", Timestamp.from(olderThan))
+                .query(Long.class).optional().orElse(null);
+        long limit = byAge == null ? newest : byAge;
+        List<Long> byCount = jdbc.sql("SELECT CAST(CAST(xid AS text) AS bigint) FROM sync_change_log "
+                + "ORDER BY xid DESC, seq DESC OFFSET :skip LIMIT 1").param("skip", Math.max(0, keep - 1))
+                .query(Long.class).list();
+        if (!byCount.isEmpty()) {
+            limit = Math.max(limit, byCount.get(0));
+        }
+        Long slowestLive = jdbc.sql("SELECT MIN(applied_xid) FROM sync_node WHERE heartbeat_at >= :since "
+                + "AND applied_xid IS NOT NULL").param("since", Timestamp.from(liveSince))
+                .query(Long.class).optional().orElse(null);
+        if (slowestLive != null) {
+            limit = Math.min(limit, slowestLive);
+        }
+        limit = Math.min(limit, xmin(currentSnapshot()));
+        limit = Math.min(limit, newest);
+        if (limit <= prunedHorizon()) {
+            return 0;
+        }
+        long horizon = limit;
+        return transactions.execute(tx -> {
+            Long lastSeq = jdbc.sql("SELECT MAX(seq) FROM sync_change_log WHERE xid < CAST(CAST(:l AS text) AS xid8)")
+                    .param("l", horizon).query(Long.class).optional().orElse(null);
+            int deleted = jdbc.sql("DELETE FROM sync_change_log WHERE xid < CAST(CAST(:l AS text) AS xid8)")
+                    .param("l", horizon).update();
+            jdbc.sql("UPDATE sync_state SET pruned_xid = GREATEST(pruned_xid, :l), "
+                    + "pruned_through = GREATEST(pruned_through, :seq) WHERE id = 1")
+                    .param("l", horizon).param("seq", lastSeq == null ? 0L : lastSeq).update();
+            return deleted;
+        });
+    }
+
+    private int pruneBySequence(Instant olderThan, long keep, Instant liveSince) {
         long latest = latestSeq();
         long byAge = jdbc.sql("SELECT COALESCE(MAX(seq), 0) FROM sync_change_log WHERE changed_at < :cutoff")
                 .param("cutoff", Timestamp.from(olderThan)).query(Long.class).single();

@@ -7,6 +7,7 @@ import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 import com.tallytrack.carrier.CarrierCache;
+import com.tallytrack.carrier.CarrierResultStored;
 import com.tallytrack.manifest.ManifestsChanged;
 
 /**
@@ -45,6 +46,26 @@ class CommitCatchUp {
                 carrierCache.invalidate(event.trackingNumbers());
             } catch (RuntimeException ignored) {
                 // the tailer invalidates again when it applies the entries
+            }
+            tailer.wake();
+        }
+        wakeups.announce();
+    }
+
+    /**
+     * A carrier result was stored (and logged, see {@link ChangeLogCarrierCapture}) in a transaction that has now
+     * committed: apply it here at once, so this node's next carrier lookup of the number reads the stored result.
+     */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+    void afterCommit(CarrierResultStored event) {
+        try {
+            tailer.catchUp(false);
+        } catch (RuntimeException e) {
+            log.warn("sync could not catch up after a carrier result was stored; invalidating it locally");
+            try {
+                carrierCache.invalidate(java.util.List.of(event.queryNumber()));
+            } catch (RuntimeException ignored) {
+                // the tailer invalidates again when it applies the entry
             }
             tailer.wake();
         }

@@ -13,7 +13,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import com.tallytrack.carrier.CarrierCache;
@@ -64,8 +63,9 @@ class SyncConfiguration {
     }
 
     @Bean
-    ChangeLog syncChangeLog(JdbcClient jdbc, PlatformTransactionManager transactionManager, DataSource dataSource) {
-        return new ChangeLog(jdbc, transactionManager, dataSource);
+    ChangeLog syncChangeLog(PlatformTransactionManager transactionManager, DataSource dataSource,
+            SyncTailerProperties tailerProperties) {
+        return new ChangeLog(transactionManager, dataSource, tailerProperties);
     }
 
     @Bean(destroyMethod = "shutdown")
@@ -75,9 +75,9 @@ class SyncConfiguration {
 
     @Bean
     ChangeLogTailer syncChangeLogTailer(ChangeLog changeLog, ManifestCache cache, CarrierCache carrierCache,
-            ListenerRegistry listeners, SyncProperties properties, Optional<Clock> clock, NodeIdentity node,
-            MeterRegistry meters) {
-        return new ChangeLogTailer(changeLog, cache, carrierCache, listeners, properties,
+            ListenerRegistry listeners, SyncProperties properties, SyncTailerProperties tailerProperties,
+            Optional<Clock> clock, NodeIdentity node, MeterRegistry meters) {
+        return new ChangeLogTailer(changeLog, cache, carrierCache, listeners, properties, tailerProperties,
                 clock.orElse(Clock.systemUTC()), node.id(), meters);
     }
 
@@ -144,8 +144,9 @@ class SyncConfiguration {
     @Bean
     SyncService syncService(ManifestCache cache, ChangeLog changeLog, ChangeLogTailer tailer,
             ListenerRegistry listeners, WakeupChannels syncWakeupChannels, CarrierCache carrierCache,
-            SyncProperties properties, Messages messages, Optional<Clock> clock, NodeIdentity node) {
+            SyncProperties properties, SyncTailerProperties tailerProperties, Messages messages,
+            Optional<Clock> clock, NodeIdentity node) {
         return new SyncService(cache, changeLog, tailer, listeners, syncWakeupChannels.all(), carrierCache, properties,
-                messages, clock.orElse(Clock.systemUTC()), node.id());
+                tailerProperties, messages, clock.orElse(Clock.systemUTC()), node.id());
     }
 }

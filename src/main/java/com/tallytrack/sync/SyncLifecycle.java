@@ -2,6 +2,9 @@ package com.tallytrack.sync;
 
 import java.util.List;
 
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -21,9 +24,13 @@ class SyncLifecycle implements SmartLifecycle {
     private final List<WakeupChannel> wakeups;
     private volatile boolean running;
 
-    SyncLifecycle(ChangeLogTailer tailer, WakeupChannels wakeups) {
+    SyncLifecycle(ChangeLogTailer tailer, WakeupChannels wakeups, ApplicationEventPublisher events) {
         this.tailer = tailer;
         this.wakeups = wakeups.all();
+        // Readiness (/api/v1/health/ready) stays down from a failed resume catch-up until the tailer caught up:
+        // until then this node cannot know which of its cached manifests are stale.
+        tailer.onReadinessChange(ready -> AvailabilityChangeEvent.publish(events, this,
+                ready ? ReadinessState.ACCEPTING_TRAFFIC : ReadinessState.REFUSING_TRAFFIC));
     }
 
     @Override

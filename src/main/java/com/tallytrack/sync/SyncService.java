@@ -1,6 +1,7 @@
 package com.tallytrack.sync;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +26,14 @@ public class SyncService {
     private final List<WakeupChannel> wakeups;
     private final CarrierCache carrierCache;
     private final SyncProperties properties;
+    private final SyncTailerProperties tailerProperties;
     private final Messages messages;
     private final Clock clock;
     private final String nodeId;
 
     SyncService(ManifestCache cache, ChangeLog changeLog, ChangeLogTailer tailer, ListenerRegistry listeners,
-            List<WakeupChannel> wakeups, CarrierCache carrierCache, SyncProperties properties, Messages messages,
-            Clock clock, String nodeId) {
+            List<WakeupChannel> wakeups, CarrierCache carrierCache, SyncProperties properties,
+            SyncTailerProperties tailerProperties, Messages messages, Clock clock, String nodeId) {
         this.cache = cache;
         this.changeLog = changeLog;
         this.tailer = tailer;
@@ -39,6 +41,7 @@ public class SyncService {
         this.wakeups = wakeups;
         this.carrierCache = carrierCache;
         this.properties = properties;
+        this.tailerProperties = tailerProperties;
         this.messages = messages;
         this.clock = clock;
         this.nodeId = nodeId;
@@ -56,11 +59,13 @@ public class SyncService {
     }
 
     /**
-     * Puts a manifest into this node's cache (the seed's {@code cache_manifest}). A later committed change of its
-     * number still invalidates it; a manifest older than one already applied here is the caller's responsibility.
+     * Caches the manifest of this number (the seed's {@code cache_manifest}). The caller's copy may be older than
+     * the database's (read before a change that this node already applied), and caching it would serve a stale
+     * association until the TTL; so the row is read from the database and cached with the cache's stamps (see
+     * {@link ManifestCache}), whatever the caller's copy says. Returns what is cached now.
      */
-    public void cacheManifest(Manifest manifest) {
-        cache.put(manifest);
+    public Optional<Manifest> cacheManifest(Manifest manifest) {
+        return cache.load(manifest.trackingNumber());
     }
 
     /** Reloads one manifest from the database into this node's cache; empty (and nothing cached) when none. */
@@ -128,15 +133,37 @@ public class SyncService {
         ChangeLog.Acknowledgement ack = changeLog.acknowledgement();
         long latest = changeLog.latestSeq();
         long applied = tailer.appliedSeq();
+        long lag = lag(latest, applied);
+        Optional<ChangeLog.HorizonHolder> holder = horizonHolder();
         ListenerRegistry.Figures figures = listeners.figures();
         return new SyncStatistics(cache.size(), cache.hits(), cache.misses(), cache.hitRate(),
                 tailer.appliedCount(), listeners.active(), changeLog.countAfter(ack.sequence()), ack.at(),
-                nodeId, applied, latest, Math.max(0, latest - applied), ack.sequence(), tailer.lastAppliedAt(),
+                nodeId, applied, latest, lag, ack.sequence(), tailer.lastAppliedAt(),
                 tailer.operationsByType(), properties.manifestCacheMaxSize(),
                 properties.manifestCacheTtl().toSeconds(), properties.pollInterval().toMillis(), tailer.tailing(),
                 wakeups.stream().map(w -> new SyncStatistics.WakeupStatus(w.name(), w.connected())).toList(),
                 tailer.failures(), tailer.fullResyncs(), figures.delivered(), figures.failures(),
-                figures.overflows(), figures.slow(), carrierStats());
+                figures.overflows(), figures.slow(), carrierStats(), tailer.checkpoint(), tailer.horizonHeldSince(),
+                holder.map(h -> new SyncStatistics.HorizonHolder(h.xid(), h.pid(), h.applicationName(), h.database(),
+                        h.state(), h.transactionStart())).orElse(null),
+                tailer.caughtUp(), tailer.lastFullResyncAt(), tailer.lastFullResyncReason(), tailer.abandonedThreads());
+    }
+
+    /**
+     * Committed entries this node has not applied. PostgreSQL: counted by visibility against its last snapshot
+     * (a sequence difference would count entries of transactions still open and miss lower ones committed late).
+     */
+    private long lag(long latest, long applied) {
+        ChangeLog.Position p = tailer.position();
+        if (changeLog.postgres() && p != null) {
+            return changeLog.pending(p);
+        }
+        return Math.max(0, latest - applied);
+    }
+
+    private Optional<ChangeLog.HorizonHolder> horizonHolder() {
+        ChangeLog.Position p = tailer.position();
+        return tailer.horizonHeldSince() == null || p == null ? Optional.empty() : changeLog.horizonHolder(p.snapshot());
     }
 
     /** Health with reasons; never throws (a database failure is a reason). */
@@ -148,12 +175,37 @@ public class SyncService {
         if (!tailer.tailing()) {
             errors.add(reason("TAILER_NOT_RUNNING", tailer.lastError() == null ? "-" : tailer.lastError()));
         }
+        long lag = 0;
         try {
             latest = changeLog.latestSeq();
+            lag = lag(latest, applied);
         } catch (RuntimeException e) {
             errors.add(reason("CHANGE_LOG_UNREADABLE", e.getClass().getSimpleName()));
         }
-        long lag = latest < 0 ? 0 : Math.max(0, latest - applied);
+        if (!tailer.caughtUp()) {
+            errors.add(reason("CATCH_UP_PENDING"));
+        }
+        Instant heldSince = tailer.horizonHeldSince();
+        Instant now = clock.instant();
+        if (heldSince != null && Duration.between(heldSince, now).compareTo(tailerProperties.horizonWarning()) > 0) {
+            Optional<ChangeLog.HorizonHolder> holder = Optional.empty();
+            try {
+                holder = horizonHolder();
+            } catch (RuntimeException e) {
+                // the reason is still given, without the session's details
+            }
+            ChangeLog.HorizonHolder h = holder.orElse(null);
+            // strings, so MessageFormat does not group the digits of an id
+            warnings.add(reason("HORIZON_HELD_BACK", String.valueOf(h == null ? tailer.checkpoint() : h.xid()),
+                    h == null || h.pid() == null ? "-" : String.valueOf(h.pid()),
+                    h == null || h.applicationName() == null ? "-" : h.applicationName(),
+                    String.valueOf(h == null || h.transactionStart() == null ? heldSince : h.transactionStart()),
+                    tailerProperties.horizonWarning().toString()));
+        }
+        Instant resync = tailer.lastFullResyncAt();
+        if (resync != null && Duration.between(resync, now).compareTo(tailerProperties.resyncNotice()) <= 0) {
+            warnings.add(reason("FULL_RESYNC", resync.toString(), tailer.lastFullResyncReason()));
+        }
         if (lag > properties.lagWarning()) {
             warnings.add(reason("LAG_OVER_THRESHOLD", lag, properties.lagWarning()));
         }

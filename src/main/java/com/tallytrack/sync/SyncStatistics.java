@@ -21,6 +21,15 @@ import com.tallytrack.carrier.CarrierCache;
  * @param latestSequence      the latest sequence in the change log
  * @param lag                 entries this node has yet to apply
  * @param carrierCache        the carrier-result cache figures
+ * @param horizon             this node's durable checkpoint: on PostgreSQL the transaction id below which every
+ *                            transaction had finished when it last applied the log; on H2 the applied sequence
+ * @param horizonHeldSince    since when one running transaction holds that horizon back (PostgreSQL), or null
+ * @param horizonHolder       that transaction (xid; pid, application, database, state, start where visible), or
+ *                            null
+ * @param caughtUp            false from a failed resume catch-up until the tailer caught up (readiness is down)
+ * @param lastFullResyncAt    when this node last resynchronised fully (it fell behind the pruned log), or null
+ * @param lastFullResyncReason why, or null
+ * @param abandonedTailers    tailer threads abandoned because they did not stop in time (they apply nothing)
  */
 public record SyncStatistics(
         long cacheSize,
@@ -49,7 +58,19 @@ public record SyncStatistics(
         long listenerFailures,
         long listenerOverflows,
         long slowListenerDeliveries,
-        CarrierCache.Stats carrierCache) {
+        CarrierCache.Stats carrierCache,
+        long horizon,
+        Instant horizonHeldSince,
+        HorizonHolder horizonHolder,
+        boolean caughtUp,
+        Instant lastFullResyncAt,
+        String lastFullResyncReason,
+        long abandonedTailers) {
+
+    /** The transaction holding the safe horizon back; fields other than {@code xid} may be null. */
+    public record HorizonHolder(long xid, Integer pid, String applicationName, String database, String state,
+            Instant transactionStart) {
+    }
 
     /** One wake-up channel and whether it is connected now. */
     public record WakeupStatus(String name, boolean connected) {

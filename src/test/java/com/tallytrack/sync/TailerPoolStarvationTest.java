@@ -54,7 +54,7 @@ class TailerPoolStarvationTest {
                     .withProperty("tallytrack.sync.batch-size", "1")
                     .withProperty("tallytrack.sync.poll-interval", "1h"))
                     .bindOrCreate("tallytrack.sync", Bindable.of(SyncProperties.class));
-            ChangeLog changeLog = new ChangeLog(jdbc, transactions, pool);
+            ChangeLog changeLog = new ChangeLog(transactions, pool);
             CountDownLatch tailerInsideLock = new CountDownLatch(1);
             CountDownLatch writerHoldsConnection = new CountDownLatch(1);
             AtomicBoolean first = new AtomicBoolean(true);

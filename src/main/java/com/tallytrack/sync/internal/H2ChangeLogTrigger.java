@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 import org.h2.api.Trigger;
 
@@ -21,7 +22,8 @@ import org.h2.api.Trigger;
  * <p>The append lock is a row lock on {@code sync_state}, taken before the statement touches any manifest row and
  * held until commit: sequence values are therefore handed out in commit order (a tailer reading
  * {@code seq > last} never skips a slower transaction), and no writer waits for the lock while holding a row lock
- * another lock holder needs.
+ * another lock holder needs. An update that changed the id is logged as a delete of the old row and an insert of
+ * the new one.
  */
 public class H2ChangeLogTrigger implements Trigger {
 
@@ -60,36 +62,31 @@ public class H2ChangeLogTrigger implements Trigger {
                 }
             }
         }
-        String operation;
-        String tracking;
-        String previousTracking = null;
-        String pkg;
-        String previousPkg;
-        Object id;
         if (oldRow == null) {
-            operation = "insert";
-            tracking = value(newRow, "tracking_number");
-            pkg = value(newRow, "package_number");
-            previousPkg = null;
-            id = newRow[columns.get("id")];
+            append(conn, "insert", value(newRow, "tracking_number"), null, value(newRow, "package_number"), null,
+                    newRow[columns.get("id")]);
         } else if (newRow == null) {
-            operation = "delete";
-            tracking = value(oldRow, "tracking_number");
-            pkg = null;
-            previousPkg = value(oldRow, "package_number");
-            id = oldRow[columns.get("id")];
+            append(conn, "delete", value(oldRow, "tracking_number"), null, null, value(oldRow, "package_number"),
+                    oldRow[columns.get("id")]);
+        } else if (Arrays.deepEquals(oldRow, newRow)) {
+            return;
+        } else if (!Objects.equals(oldRow[columns.get("id")], newRow[columns.get("id")])) {
+            // the id itself changed (UPDATE cargo_manifest SET id = ...): the old row is gone and a new one exists,
+            // as the PostgreSQL trigger logs it (V21), so both numbers are invalidated
+            append(conn, "delete", value(oldRow, "tracking_number"), null, null, value(oldRow, "package_number"),
+                    oldRow[columns.get("id")]);
+            append(conn, "insert", value(newRow, "tracking_number"), null, value(newRow, "package_number"), null,
+                    newRow[columns.get("id")]);
         } else {
-            if (Arrays.deepEquals(oldRow, newRow)) {
-                return;
-            }
-            operation = "update";
-            tracking = value(newRow, "tracking_number");
+            String tracking = value(newRow, "tracking_number");
             String oldTracking = value(oldRow, "tracking_number");
-            previousTracking = tracking.equals(oldTracking) ? null : oldTracking;
-            pkg = value(newRow, "package_number");
-            previousPkg = value(oldRow, "package_number");
-            id = newRow[columns.get("id")];
+            append(conn, "update", tracking, Objects.equals(tracking, oldTracking) ? null : oldTracking,
+                    value(newRow, "package_number"), value(oldRow, "package_number"), newRow[columns.get("id")]);
         }
+    }
+
+    private void append(Connection conn, String operation, String tracking, String previousTracking, String pkg,
+            String previousPkg, Object id) throws SQLException {
         try (PreparedStatement insert = conn.prepareStatement("INSERT INTO sync_change_log (seq, operation, "
                 + "tracking_number, previous_tracking_number, package_number, previous_package_number, manifest_id, "
                 + "node_id, changed_at) VALUES (NEXT VALUE FOR sync_change_seq, ?, ?, ?, ?, ?, ?, ?, ?)")) {
