@@ -155,7 +155,10 @@ public class ManifestService {
         ManifestInput merged = validOrThrow(ManifestRules.normalize(merge(current.toInput(), changes, present)));
         if (merged.sameValuesAs(current.toInput())) {
             // nothing to write: a new version, an audit row and a change-log entry would all announce a change
-            // that did not happen (and make every node drop its cached answer for nothing)
+            // that did not happen (and make every node drop its cached answer for nothing). The event still goes
+            // out: the answer shows the database's row, so this node must catch up with changes made elsewhere
+            // (psql, another node) before the call returns, or its next read could show an older association.
+            events.publishEvent(new ManifestsChanged(Set.of(current.trackingNumber()), "api"));
             return current;
         }
         if (!merged.trackingNumber().equals(current.trackingNumber())
