@@ -16,7 +16,6 @@ class AdminSyncIT extends BrowserTestBase {
     @Autowired
     SyncService sync;
 
-
     private void openSyncPanel() {
         signIn();
         driver.findElement(By.id("tab-sync")).click();
