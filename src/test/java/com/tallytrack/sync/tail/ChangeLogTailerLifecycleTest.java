@@ -142,7 +142,8 @@ class ChangeLogTailerLifecycleTest {
             release.countDown();
             stuckThread.get().join(10_000);
             assertThat(stuckThread.get().isAlive()).as("the abandoned thread ends").isFalse();
-            SyncTestSupport.await(Duration.ofSeconds(20), () -> n.tailer().caughtUp());
+            // the readiness hook runs just after caughtUp is set: wait for both
+            SyncTestSupport.await(Duration.ofSeconds(20), () -> n.tailer().caughtUp() && readiness.size() == 2);
             assertThat(readiness).containsExactly(false, true);
             assertThat(n.tailer().tailing()).isTrue();
             assertThat(carrier.invalidated(second)).isTrue();
