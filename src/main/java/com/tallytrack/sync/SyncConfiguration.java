@@ -18,6 +18,18 @@ import org.springframework.transaction.PlatformTransactionManager;
 import com.tallytrack.carrier.CarrierCache;
 import com.tallytrack.common.Messages;
 import com.tallytrack.manifest.ManifestService;
+import com.tallytrack.sync.cache.ManifestCache;
+import com.tallytrack.sync.listen.ListenerBeanRegistrar;
+import com.tallytrack.sync.listen.ListenerRegistry;
+import com.tallytrack.sync.log.ChangeLog;
+import com.tallytrack.sync.log.NodeIdentity;
+import com.tallytrack.sync.tail.ChangeLogTailer;
+import com.tallytrack.sync.tail.SyncLifecycle;
+import com.tallytrack.sync.wakeup.PostgresWakeup;
+import com.tallytrack.sync.wakeup.RedisWakeup;
+import com.tallytrack.sync.wakeup.WakeupChannel;
+import com.tallytrack.sync.wakeup.WakeupChannelProperties;
+import com.tallytrack.sync.wakeup.WakeupChannels;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;

@@ -3,6 +3,10 @@ package com.tallytrack.sync;
 import org.springframework.stereotype.Component;
 
 import com.tallytrack.carrier.CarrierCache;
+import com.tallytrack.sync.cache.ManifestCache;
+import com.tallytrack.sync.listen.ListenerRegistry;
+import com.tallytrack.sync.log.ChangeLog;
+import com.tallytrack.sync.tail.ChangeLogTailer;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

@@ -11,6 +11,11 @@ import com.tallytrack.carrier.CarrierCache;
 import com.tallytrack.common.Messages;
 import com.tallytrack.manifest.Manifest;
 import com.tallytrack.manifest.TrackingNumbers;
+import com.tallytrack.sync.cache.ManifestCache;
+import com.tallytrack.sync.listen.ListenerRegistry;
+import com.tallytrack.sync.log.ChangeLog;
+import com.tallytrack.sync.tail.ChangeLogTailer;
+import com.tallytrack.sync.wakeup.WakeupChannel;
 
 /**
  * The sync module's Java API (开发者使用) for other modules and embedders: statistics, the manifest cache

@@ -43,7 +43,7 @@ public record SyncTailerProperties(
     }
 
     /** The defaults, for tailers built outside a Spring context (tests). */
-    static SyncTailerProperties defaults() {
+    public static SyncTailerProperties defaults() {
         return new SyncTailerProperties(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(30),
                 Duration.ofSeconds(5), Duration.ofMinutes(10));
     }

@@ -33,6 +33,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 import com.tallytrack.manifest.Manifest;
 import com.tallytrack.support.EmbeddedPostgres;
+import com.tallytrack.sync.log.ChangeLog;
 
 /**
  * No cluster-wide append lock (issue 9, deliver 1 and 3), on two nodes over the embedded PostgreSQL: a transaction

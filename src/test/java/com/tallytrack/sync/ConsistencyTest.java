@@ -34,6 +34,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import com.tallytrack.common.ApiException;
 import com.tallytrack.manifest.Manifest;
 import com.tallytrack.manifest.ManifestService;
+import com.tallytrack.sync.log.ChangeLog;
 import com.tallytrack.tracking.PackageResolver;
 
 /**

@@ -21,6 +21,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import com.tallytrack.manifest.Manifest;
 import com.tallytrack.support.EmbeddedPostgres;
 import com.tallytrack.support.FaultProxy;
+import com.tallytrack.sync.log.ChangeLog;
+import com.tallytrack.sync.wakeup.PostgresWakeup;
+import com.tallytrack.sync.wakeup.WakeupChannel;
+import com.tallytrack.sync.wakeup.WakeupChannels;
 
 /**
  * The PostgreSQL LISTEN connection under faults. Blackholed (through a {@link FaultProxy}): with the default bounds

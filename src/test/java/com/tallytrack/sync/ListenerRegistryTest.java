@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.mock.env.MockEnvironment;
 
+import com.tallytrack.sync.listen.ListenerRegistry;
+
 /** Delivery to listeners: asynchronous, isolated, bounded, with a defined overflow. */
 class ListenerRegistryTest {
 

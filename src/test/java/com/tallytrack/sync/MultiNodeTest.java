@@ -22,6 +22,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import com.tallytrack.manifest.Manifest;
 import com.tallytrack.support.EmbeddedPostgres;
+import com.tallytrack.sync.tail.ChangeLogTailer;
 
 /**
  * Several nodes on one PostgreSQL. A and B use the LISTEN/NOTIFY wake-up and poll only every 10 minutes (never within

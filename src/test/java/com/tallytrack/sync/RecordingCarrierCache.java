@@ -8,10 +8,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.tallytrack.carrier.CarrierCache;
 
 /** A carrier-result cache that records what the sync module invalidated. */
-class RecordingCarrierCache implements CarrierCache {
+public class RecordingCarrierCache implements CarrierCache {
 
-    final List<List<String>> invalidations = new CopyOnWriteArrayList<>();
-    final AtomicInteger invalidateAllCalls = new AtomicInteger();
+    public final List<List<String>> invalidations = new CopyOnWriteArrayList<>();
+    public final AtomicInteger invalidateAllCalls = new AtomicInteger();
 
     @Override
     public void invalidate(Collection<String> queryNumbers) {
@@ -28,11 +28,11 @@ class RecordingCarrierCache implements CarrierCache {
         return new Stats(7, 3, 1, 0.75);
     }
 
-    boolean invalidated(String number) {
+    public boolean invalidated(String number) {
         return invalidations.stream().anyMatch(l -> l.contains(number));
     }
 
-    void reset() {
+    public void reset() {
         invalidations.clear();
         invalidateAllCalls.set(0);
     }

@@ -27,6 +27,8 @@ import com.tallytrack.manifest.Manifest;
 import com.tallytrack.manifest.ManifestService;
 import com.tallytrack.support.EmbeddedPostgres;
 import com.tallytrack.support.FaultProxy;
+import com.tallytrack.sync.wakeup.RedisWakeup;
+import com.tallytrack.sync.wakeup.WakeupChannels;
 import com.tallytrack.tracking.PackageResolver;
 
 import redis.embedded.RedisServer;

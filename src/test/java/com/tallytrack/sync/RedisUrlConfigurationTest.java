@@ -13,6 +13,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import com.tallytrack.TallyTrackApplication;
 import com.tallytrack.carrier.internal.DailyQueryGuard;
 import com.tallytrack.carrier.internal.TieredCarrierCache;
+import com.tallytrack.sync.wakeup.RedisWakeup;
+import com.tallytrack.sync.wakeup.WakeupChannels;
 
 import redis.embedded.RedisServer;
 

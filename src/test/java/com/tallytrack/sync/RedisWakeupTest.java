@@ -20,6 +20,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import com.tallytrack.manifest.Manifest;
+import com.tallytrack.sync.wakeup.RedisWakeup;
+import com.tallytrack.sync.wakeup.WakeupChannels;
 
 import redis.embedded.RedisServer;
 

@@ -38,6 +38,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import com.tallytrack.manifest.Manifest;
 import com.tallytrack.manifest.ManifestInput;
 import com.tallytrack.manifest.ManifestService;
+import com.tallytrack.sync.listen.ListenerBeanRegistrar;
+import com.tallytrack.sync.tail.SyncLifecycle;
 import com.tallytrack.tracking.PackageResolver;
 
 /** The admin API, the Java API and the single-node guarantees of the sync module, on H2 and on PostgreSQL. */

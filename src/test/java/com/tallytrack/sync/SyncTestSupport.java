@@ -23,18 +23,18 @@ public class SyncTestSupport {
         return new RecordingCarrierCache();
     }
 
-    static ManifestInput manifest(String trackingNumber, String packageNumber) {
+    public static ManifestInput manifest(String trackingNumber, String packageNumber) {
         return new ManifestInput(trackingNumber, LocalDate.of(2024, 5, 1), "T1", "C1", "G1", packageNumber,
                 new BigDecimal("1.5"), null, null, null, null);
     }
 
     /** A tracking number no other test (or earlier run on the shared PostgreSQL) uses. */
-    static String unique(String prefix) {
+    public static String unique(String prefix) {
         return prefix + Long.toString(System.nanoTime(), 36).toUpperCase() + (int) (Math.random() * 1000);
     }
 
     /** Waits until the condition holds; returns how long it took. Fails after {@code timeout}. */
-    static Duration await(Duration timeout, BooleanSupplier condition) {
+    public static Duration await(Duration timeout, BooleanSupplier condition) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         while (!condition.getAsBoolean()) {

@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.tail;
 
 import static com.tallytrack.sync.SyncTestSupport.manifest;
 import static com.tallytrack.sync.SyncTestSupport.unique;
@@ -25,6 +25,13 @@ import org.springframework.mock.env.MockEnvironment;
 import org.springframework.test.context.ActiveProfiles;
 
 import com.tallytrack.manifest.ManifestService;
+import com.tallytrack.sync.RecordingCarrierCache;
+import com.tallytrack.sync.SyncProperties;
+import com.tallytrack.sync.SyncTailerProperties;
+import com.tallytrack.sync.SyncTestSupport;
+import com.tallytrack.sync.cache.ManifestCache;
+import com.tallytrack.sync.listen.ListenerRegistry;
+import com.tallytrack.sync.log.ChangeLog;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -135,7 +142,8 @@ class ChangeLogTailerLifecycleTest {
             release.countDown();
             stuckThread.get().join(10_000);
             assertThat(stuckThread.get().isAlive()).as("the abandoned thread ends").isFalse();
-            SyncTestSupport.await(Duration.ofSeconds(20), () -> n.tailer().caughtUp());
+            // the readiness hook runs just after caughtUp is set: wait for both
+            SyncTestSupport.await(Duration.ofSeconds(20), () -> n.tailer().caughtUp() && readiness.size() == 2);
             assertThat(readiness).containsExactly(false, true);
             assertThat(n.tailer().tailing()).isTrue();
             assertThat(carrier.invalidated(second)).isTrue();

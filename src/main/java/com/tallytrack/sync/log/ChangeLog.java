@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.log;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,6 +20,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import com.tallytrack.sync.ManifestChange;
+import com.tallytrack.sync.SyncTailerProperties;
+
 /**
  * SQL for the change log, the acknowledgement and the node positions. The entries themselves are written by the
  * database triggers (V11, V21); the application appends only {@code invalidate_all} and {@code carrier_result}.
@@ -32,9 +35,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Every statement here runs with a query timeout ({@code tallytrack.sync.statement-timeout}); the tailer's
  * connection also gets a socket timeout ({@code tallytrack.sync.socket-timeout}, see {@link #withConnection}).
  */
-final class ChangeLog {
+public final class ChangeLog {
 
-    static final String CHANNEL = "tallytrack_sync";
+    public static final String CHANNEL = "tallytrack_sync";
 
     private static final String COLUMNS = "seq, operation, tracking_number, previous_tracking_number, package_number, "
             + "previous_package_number, manifest_id, node_id, changed_at";
@@ -46,15 +49,15 @@ final class ChangeLog {
      * transaction with a lower id had finished): the durable checkpoint, recorded by the heartbeat, and what
      * pruning must keep. H2: {@code checkpoint} is the last applied sequence and {@code snapshot} is null.
      */
-    record Position(long checkpoint, String snapshot) {
+    public record Position(long checkpoint, String snapshot) {
     }
 
     /** One entry as a tailer reads it: its transaction id (0 on H2) and the change. */
-    record Entry(long xid, ManifestChange change) {
+    public record Entry(long xid, ManifestChange change) {
     }
 
     /** The transaction that holds the safe horizon back; pid and the rest only when pg_stat_activity shows them. */
-    record HorizonHolder(long xid, Integer pid, String applicationName, String database, String state,
+    public record HorizonHolder(long xid, Integer pid, String applicationName, String database, String state,
             Instant transactionStart) {
     }
 
@@ -65,11 +68,12 @@ final class ChangeLog {
     private final boolean postgres;
     private final SyncTailerProperties timeouts;
 
-    ChangeLog(PlatformTransactionManager transactionManager, DataSource dataSource) {
+    public ChangeLog(PlatformTransactionManager transactionManager, DataSource dataSource) {
         this(transactionManager, dataSource, SyncTailerProperties.defaults());
     }
 
-    ChangeLog(PlatformTransactionManager transactionManager, DataSource dataSource, SyncTailerProperties timeouts) {
+    public ChangeLog(PlatformTransactionManager transactionManager, DataSource dataSource,
+            SyncTailerProperties timeouts) {
         JdbcTemplate template = new JdbcTemplate(dataSource);
         // whole seconds (JDBC); rounded up so a sub-second setting still bounds the statement
         template.setQueryTimeout((int) Math.max(1, (timeouts.statementTimeout().toMillis() + 999) / 1000));
@@ -94,7 +98,7 @@ final class ChangeLog {
         }
     }
 
-    boolean postgres() {
+    public boolean postgres() {
         return postgres;
     }
 
@@ -105,7 +109,7 @@ final class ChangeLog {
      * connections; with as many writers as the pool has connections, that wait would last the pool's timeout.
      * Read committed: every read sees what was committed before it.
      */
-    <T> T withConnection(Supplier<T> work) {
+    public <T> T withConnection(Supplier<T> work) {
         return bound.execute(tx -> bounded(work));
     }
 
@@ -114,7 +118,7 @@ final class ChangeLog {
      * also restores it when the connection returns to the pool). A blackholed network then fails the step after
      * {@code socket-timeout} instead of hanging it — and with it every writer waiting for the apply lock.
      */
-    <T> T bounded(Supplier<T> work) {
+    public <T> T bounded(Supplier<T> work) {
         if (!postgres) {
             return work.get();
         }
@@ -142,7 +146,7 @@ final class ChangeLog {
     }
 
     /** The position of a node that has applied everything committed so far (start-up, full resynchronisation). */
-    Position head() {
+    public Position head() {
         if (postgres) {
             String snapshot = currentSnapshot();
             return new Position(xmin(snapshot), snapshot);
@@ -151,7 +155,7 @@ final class ChangeLog {
     }
 
     /** A step's target: the current snapshot on PostgreSQL, null on H2 (where a step reads up to the latest). */
-    String stepTarget() {
+    public String stepTarget() {
         return postgres ? currentSnapshot() : null;
     }
 
@@ -164,7 +168,7 @@ final class ChangeLog {
      * previous page of this step, or null), oldest first: on PostgreSQL those of transactions finished in
      * {@code target} but not in {@code from}'s snapshot, in (xid, seq) order.
      */
-    List<Entry> read(Position from, String target, Entry after, int limit) {
+    public List<Entry> read(Position from, String target, Entry after, int limit) {
         if (postgres) {
             return jdbc.sql("SELECT CAST(CAST(xid AS text) AS bigint) AS xid_n, " + COLUMNS
                     + " FROM sync_change_log WHERE xid >= CAST(CAST(:fromXmin AS text) AS xid8)"
@@ -183,7 +187,7 @@ final class ChangeLog {
     }
 
     /** Where a step from {@code from} to {@code target} ends, {@code last} being the last entry it applied. */
-    Position advance(Position from, String target, Entry last) {
+    public Position advance(Position from, String target, Entry last) {
         if (postgres) {
             return new Position(xmin(target), target);
         }
@@ -191,7 +195,7 @@ final class ChangeLog {
     }
 
     /** Committed entries a node at {@code position} has not applied yet. */
-    long pending(Position position) {
+    public long pending(Position position) {
         if (postgres) {
             return jdbc.sql("SELECT COUNT(*) FROM sync_change_log WHERE xid >= CAST(CAST(:xmin AS text) AS xid8)"
                     + " AND NOT pg_visible_in_snapshot(xid, CAST(:from AS pg_snapshot))")
@@ -205,7 +209,7 @@ final class ChangeLog {
      * True when entries a node at {@code position} still needed may have been pruned: on PostgreSQL when the pruned
      * horizon (a transaction id) passed its checkpoint, on H2 when the pruned sequence passed its position.
      */
-    boolean prunedPast(Position position) {
+    public boolean prunedPast(Position position) {
         return position.checkpoint() < prunedHorizon();
     }
 
@@ -221,7 +225,7 @@ final class ChangeLog {
      * with that id is still running ({@code xmin < xmax}) — else empty. pg_stat_activity adds pid, application,
      * state and start where this role may see them.
      */
-    Optional<HorizonHolder> horizonHolder(String snapshot) {
+    public Optional<HorizonHolder> horizonHolder(String snapshot) {
         if (!postgres || snapshot == null) {
             return Optional.empty();
         }
@@ -245,17 +249,17 @@ final class ChangeLog {
     }
 
     /** Entries after {@code seq}, oldest first (H2 tailing; the admin list of pending operations). */
-    List<ManifestChange> after(long seq, int limit) {
+    public List<ManifestChange> after(long seq, int limit) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM sync_change_log WHERE seq > :seq ORDER BY seq LIMIT :limit")
                 .param("seq", seq).param("limit", limit).query(ChangeLog::map).list();
     }
 
-    long countAfter(long seq) {
+    public long countAfter(long seq) {
         return jdbc.sql("SELECT COUNT(*) FROM sync_change_log WHERE seq > :seq").param("seq", seq)
                 .query(Long.class).single();
     }
 
-    long latestSeq() {
+    public long latestSeq() {
         Long latest = jdbc.sql("SELECT MAX(seq) FROM sync_change_log").query(Long.class).optional().orElse(null);
         return latest == null ? prunedThrough() : latest;
     }
@@ -264,20 +268,20 @@ final class ChangeLog {
         return jdbc.sql("SELECT pruned_through FROM sync_state WHERE id = 1").query(Long.class).single();
     }
 
-    record Acknowledgement(long sequence, Instant at, String by) {
+    public record Acknowledgement(long sequence, Instant at, String by) {
     }
 
-    Acknowledgement acknowledgement() {
+    public Acknowledgement acknowledgement() {
         return jdbc.sql("SELECT acknowledged_seq, acknowledged_at, acknowledged_by FROM sync_state WHERE id = 1")
                 .query((rs, n) -> new Acknowledgement(rs.getLong(1), instant(rs.getTimestamp(2)), rs.getString(3)))
                 .single();
     }
 
     /** Acknowledges every entry up to the latest; returns how many were pending and the new acknowledgement. */
-    record Acknowledged(long count, Acknowledgement acknowledgement) {
+    public record Acknowledged(long count, Acknowledgement acknowledgement) {
     }
 
-    Acknowledged acknowledgeAll(String by, Instant now) {
+    public Acknowledged acknowledgeAll(String by, Instant now) {
         return transactions.execute(tx -> {
             long previous = jdbc.sql("SELECT acknowledged_seq FROM sync_state WHERE id = 1 FOR UPDATE")
                     .query(Long.class).single();
@@ -292,7 +296,7 @@ final class ChangeLog {
     }
 
     /** Appends a cluster-wide {@code invalidate_all}; committed when this returns. */
-    void appendInvalidateAll(String nodeId, Instant now) {
+    public void appendInvalidateAll(String nodeId, Instant now) {
         transactions.executeWithoutResult(tx -> append(ManifestChange.INVALIDATE_ALL, null, nodeId, now));
     }
 
@@ -322,14 +326,14 @@ final class ChangeLog {
     }
 
     /** On H2, tells the triggers which node id to record (PostgreSQL uses the connection's application_name). */
-    void registerLocalNode(String nodeId) {
+    public void registerLocalNode(String nodeId) {
         if (!postgres) {
             jdbc.sql("UPDATE sync_state SET local_node_id = :node WHERE id = 1").param("node", nodeId).update();
         }
     }
 
     /** Records this node as live at {@code position} ({@code appliedSeq}: the newest sequence it applied). */
-    void heartbeat(String nodeId, long appliedSeq, Position position, Instant startedAt, Instant now) {
+    public void heartbeat(String nodeId, long appliedSeq, Position position, Instant startedAt, Instant now) {
         Long xid = postgres ? position.checkpoint() : null;
         long seq = postgres ? appliedSeq : position.checkpoint();
         int updated = jdbc.sql("UPDATE sync_node SET applied_seq = :seq, applied_xid = :xid, heartbeat_at = :now "
@@ -344,7 +348,7 @@ final class ChangeLog {
         }
     }
 
-    void removeNode(String nodeId) {
+    public void removeNode(String nodeId) {
         jdbc.sql("DELETE FROM sync_node WHERE node_id = :node").param("node", nodeId).update();
     }
 
@@ -353,7 +357,7 @@ final class ChangeLog {
      * (heartbeat after {@code liveSince}) has not applied, and never the newest entry (it carries the latest
      * sequence). Returns the number of entries deleted.
      */
-    int prune(Instant olderThan, long keep, Instant liveSince, Instant forgetNodesBefore) {
+    public int prune(Instant olderThan, long keep, Instant liveSince, Instant forgetNodesBefore) {
         jdbc.sql("DELETE FROM sync_node WHERE heartbeat_at < :before")
                 .param("before", Timestamp.from(forgetNodesBefore)).update();
         return postgres ? prunePostgres(olderThan, keep, liveSince) : pruneBySequence(olderThan, keep, liveSince);

@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.log;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -11,7 +11,7 @@ import com.tallytrack.carrier.CarrierResultStored;
 /**
  * A stored carrier result ({@code carrier_result}) becomes a change-log entry ({@code carrier_result}, tracking
  * number = the query number) in the transaction that stored it: it commits or rolls back with the result, and
- * every node — this one in {@link CommitCatchUp}, right after the commit — drops its cached carrier result for
+ * every node — this one in {@code CommitCatchUp}, right after the commit — drops its cached carrier result for
  * that number. The carrier module publishes the event synchronously inside its transaction, so a plain
  * {@code @EventListener} runs on that transaction's connection.
  */

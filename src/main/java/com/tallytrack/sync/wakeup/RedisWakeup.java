@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.wakeup;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -21,7 +21,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * next one), so a slow or absent Redis never delays a writer. The listener container resubscribes with backoff when
  * Redis returns; meanwhile polling keeps the nodes converging.
  */
-final class RedisWakeup implements WakeupChannel {
+public final class RedisWakeup implements WakeupChannel {
 
     private static final Logger log = LoggerFactory.getLogger(RedisWakeup.class);
     static final String CHANNEL = "tallytrack:sync";
@@ -38,7 +38,7 @@ final class RedisWakeup implements WakeupChannel {
     private volatile boolean running;
     private volatile Thread probe;
 
-    RedisWakeup(RedisConnectionFactory connectionFactory, String nodeId) {
+    public RedisWakeup(RedisConnectionFactory connectionFactory, String nodeId) {
         this.connectionFactory = connectionFactory;
         this.nodeId = nodeId;
     }
@@ -158,7 +158,7 @@ final class RedisWakeup implements WakeupChannel {
     }
 
     /** Subscribed to the channel now (the container resubscribes by itself after an outage). */
-    boolean listening() {
+    public boolean listening() {
         RedisMessageListenerContainer c = container;
         return reachable && c != null && c.isRunning() && c.isListening();
     }

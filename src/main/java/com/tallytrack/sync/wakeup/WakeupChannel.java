@@ -1,10 +1,10 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.wakeup;
 
 /**
  * Tells this node that another node (or program) committed changes, so it reads the change log now instead of at
  * the next poll. A lost wake-up only delays a change until the next poll; it never loses it.
  */
-interface WakeupChannel {
+public interface WakeupChannel {
 
     String name();
 

@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.wakeup;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,6 +12,8 @@ import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.tallytrack.sync.log.ChangeLog;
+
 /**
  * PostgreSQL {@code LISTEN tallytrack_sync} on a dedicated connection (not from the pool, which could hand out a
  * connection that is then held forever). The triggers {@code pg_notify} at commit, so this sees application writes
@@ -20,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * ({@link WakeupChannelProperties}): a silently dead connection is noticed by the check query within
  * {@code check-interval + socket-timeout}.
  */
-final class PostgresWakeup implements WakeupChannel {
+public final class PostgresWakeup implements WakeupChannel {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresWakeup.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
@@ -36,11 +38,11 @@ final class PostgresWakeup implements WakeupChannel {
     /** Counted down on the first connection attempt of the current start (a new one per start: restartable). */
     private volatile java.util.concurrent.CountDownLatch firstAttempt = new java.util.concurrent.CountDownLatch(1);
 
-    PostgresWakeup(String url, String username, String password, String applicationName) {
+    public PostgresWakeup(String url, String username, String password, String applicationName) {
         this(url, username, password, applicationName, WakeupChannelProperties.DEFAULTS);
     }
 
-    PostgresWakeup(String url, String username, String password, String applicationName,
+    public PostgresWakeup(String url, String username, String password, String applicationName,
             WakeupChannelProperties bounds) {
         this.url = url;
         this.checkEveryNanos = bounds.checkInterval().toNanos();

@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.tail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
@@ -23,6 +23,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import com.tallytrack.carrier.CarrierCache;
 import com.tallytrack.manifest.ManifestService;
+import com.tallytrack.sync.RecordingCarrierCache;
+import com.tallytrack.sync.SyncProperties;
+import com.tallytrack.sync.cache.ManifestCache;
+import com.tallytrack.sync.listen.ListenerRegistry;
+import com.tallytrack.sync.log.ChangeLog;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.admin;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -6,6 +6,9 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 
 import com.tallytrack.manifest.ManifestStatisticsContributor;
+import com.tallytrack.sync.SyncHealth;
+import com.tallytrack.sync.SyncService;
+import com.tallytrack.sync.SyncStatistics;
 
 /** Adds {@code sync_status} to the manifest statistics overview (the seed's 统计信息包含同步状态). */
 @Component

@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.wakeup;
 
 import java.time.Duration;
 
@@ -25,7 +25,7 @@ public record WakeupChannelProperties(
         @DefaultValue("5s") Duration socketTimeout,
         @DefaultValue("5s") Duration connectTimeout) {
 
-    static final WakeupChannelProperties DEFAULTS = new WakeupChannelProperties(Duration.ofSeconds(2),
+    public static final WakeupChannelProperties DEFAULTS = new WakeupChannelProperties(Duration.ofSeconds(2),
             Duration.ofSeconds(5), Duration.ofSeconds(5));
 
     public WakeupChannelProperties {

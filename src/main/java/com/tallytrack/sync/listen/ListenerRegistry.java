@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.listen;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +20,11 @@ import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.tallytrack.sync.ManifestChange;
+import com.tallytrack.sync.ManifestChangeListener;
+import com.tallytrack.sync.Registration;
+import com.tallytrack.sync.SyncProperties;
+
 /**
  * Who is notified of applied changes (同步监听器注册). Each listener has a mailbox: a bounded queue drained by at
  * most one pool thread at a time, so a listener sees its batches in order, and a slow or failing listener holds at
@@ -29,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * {@code invalidate_all} change — the listener learns that it missed something and must treat everything as
  * changed, instead of silently losing changes. Overflows are counted and logged.
  */
-final class ListenerRegistry {
+public final class ListenerRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(ListenerRegistry.class);
     private static final int BATCHES_PER_TURN = 16;
@@ -45,7 +50,7 @@ final class ListenerRegistry {
     private final LongAdder overflows = new LongAdder();
     private final LongAdder slow = new LongAdder();
 
-    ListenerRegistry(SyncProperties properties, Clock clock, String nodeId) {
+    public ListenerRegistry(SyncProperties properties, Clock clock, String nodeId) {
         this.properties = properties;
         this.clock = clock;
         this.nodeId = nodeId;
@@ -60,7 +65,7 @@ final class ListenerRegistry {
         this.executor.allowCoreThreadTimeOut(true);
     }
 
-    Registration register(ManifestChangeListener listener) {
+    public Registration register(ManifestChangeListener listener) {
         long id = ids.incrementAndGet();
         Mailbox mailbox = new Mailbox(id, listener);
         mailboxes.put(id, mailbox);
@@ -69,7 +74,7 @@ final class ListenerRegistry {
     }
 
     /** Hands a batch to every listener; never blocks. */
-    void publish(List<ManifestChange> batch) {
+    public void publish(List<ManifestChange> batch) {
         if (batch.isEmpty()) {
             return;
         }
@@ -77,21 +82,22 @@ final class ListenerRegistry {
         mailboxes.values().forEach(m -> m.offer(copy));
     }
 
-    int active() {
+    public int active() {
         return mailboxes.size();
     }
 
-    record Figures(long delivered, long failures, long overflows, long slow, List<Map<String, Object>> listeners) {
+    public record Figures(long delivered, long failures, long overflows, long slow,
+            List<Map<String, Object>> listeners) {
     }
 
-    Figures figures() {
+    public Figures figures() {
         List<Map<String, Object>> each = new ArrayList<>();
         mailboxes.values().forEach(m -> each.add(Map.of("name", m.listener.listenerName(), "queued", m.queue.size(),
                 "delivered", m.delivered.sum(), "failures", m.failures.sum(), "overflows", m.overflows.sum())));
         return new Figures(delivered.sum(), failures.sum(), overflows.sum(), slow.sum(), each);
     }
 
-    void shutdown() {
+    public void shutdown() {
         mailboxes.clear();
         executor.shutdown();
         try {

@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.tail;
 
 import java.util.List;
 
@@ -8,6 +8,9 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import com.tallytrack.sync.wakeup.WakeupChannel;
+import com.tallytrack.sync.wakeup.WakeupChannels;
+
 /**
  * Starts the sync mechanism before the web server accepts requests (a much earlier lifecycle phase than the web
  * server's), so a node serves queries only once it is positioned on the change log and tailing it; stops it after
@@ -15,7 +18,7 @@ import org.springframework.stereotype.Component;
  * Redis subscription, then the listener pool (when its bean is destroyed).
  */
 @Component
-class SyncLifecycle implements SmartLifecycle {
+public class SyncLifecycle implements SmartLifecycle {
 
     /** Well before the web server (Boot: {@code DEFAULT_PHASE - 2048}), after plain singletons are created. */
     static final int PHASE = Integer.MIN_VALUE + 1000;

@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.log;
 
 import java.net.InetAddress;
 import java.util.Locale;
@@ -12,9 +12,9 @@ import org.springframework.core.env.Environment;
  * default host name, process id and a random suffix, so two nodes (or two application contexts in one JVM) never
  * share one. The id is not kept across restarts: a restarted node starts with empty caches and needs no history.
  */
-record NodeIdentity(String id) {
+public record NodeIdentity(String id) {
 
-    static NodeIdentity from(Environment environment) {
+    public static NodeIdentity from(Environment environment) {
         String configured = Binder.get(environment).bind("tallytrack.sync.node-id", String.class).orElse(null);
         if (configured != null && !configured.isBlank()) {
             return new NodeIdentity(configured.strip());

@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.tail;
 
 import static com.tallytrack.sync.SyncTestSupport.manifest;
 import static com.tallytrack.sync.SyncTestSupport.unique;
@@ -31,6 +31,15 @@ import org.springframework.test.context.ActiveProfiles;
 
 import com.tallytrack.manifest.Manifest;
 import com.tallytrack.manifest.ManifestService;
+import com.tallytrack.sync.ManifestChange;
+import com.tallytrack.sync.RecordingCarrierCache;
+import com.tallytrack.sync.SyncHealth;
+import com.tallytrack.sync.SyncProperties;
+import com.tallytrack.sync.SyncService;
+import com.tallytrack.sync.SyncTestSupport;
+import com.tallytrack.sync.cache.ManifestCache;
+import com.tallytrack.sync.listen.ListenerRegistry;
+import com.tallytrack.sync.log.ChangeLog;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 

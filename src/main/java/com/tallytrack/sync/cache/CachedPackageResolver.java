@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.cache;
 
 import java.util.Optional;
 

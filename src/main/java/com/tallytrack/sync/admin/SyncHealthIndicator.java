@@ -1,8 +1,11 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.admin;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
+
+import com.tallytrack.sync.SyncHealth;
+import com.tallytrack.sync.SyncService;
 
 /**
  * The {@code sync} component of Actuator health and {@code /api/v1/health}: DOWN when the change log is not being

@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -23,6 +23,7 @@ import org.springframework.mock.env.MockEnvironment;
 
 import com.tallytrack.manifest.Manifest;
 import com.tallytrack.manifest.ManifestService;
+import com.tallytrack.sync.SyncProperties;
 
 /**
  * The race the stamps exist for, made deterministic: a lookup reads the old row, the change commits and is

@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.cache;
 
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -6,6 +6,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.springframework.stereotype.Component;
+
+import com.tallytrack.sync.ManifestChange;
+import com.tallytrack.sync.ManifestChangeListener;
 
 /**
  * Preloading (预加载): after a change, manifests that were queried within {@code tallytrack.sync.preload-window}

@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.admin;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +15,8 @@ import com.tallytrack.audit.AuditLog;
 import com.tallytrack.common.ApiException;
 import com.tallytrack.manifest.Manifest;
 import com.tallytrack.manifest.TrackingNumbers;
+import com.tallytrack.sync.ManifestChange;
+import com.tallytrack.sync.SyncService;
 
 /**
  * {@code /api/v1/admin/sync}: the seed's seven admin endpoints (PRODUCT §3, §5). Reads for ADMIN and VIEWER,

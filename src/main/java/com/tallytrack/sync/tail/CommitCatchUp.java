@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.tail;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,6 +9,8 @@ import org.springframework.transaction.event.TransactionalEventListener;
 import com.tallytrack.carrier.CarrierCache;
 import com.tallytrack.carrier.CarrierResultStored;
 import com.tallytrack.manifest.ManifestsChanged;
+import com.tallytrack.sync.cache.ManifestCache;
+import com.tallytrack.sync.wakeup.WakeupChannels;
 
 /**
  * Right after a manifest write commits on this node — in the writer's thread, before its call returns — applies
@@ -53,7 +55,7 @@ class CommitCatchUp {
     }
 
     /**
-     * A carrier result was stored (and logged, see {@link ChangeLogCarrierCapture}) in a transaction that has now
+     * A carrier result was stored (and logged, see {@code ChangeLogCarrierCapture}) in a transaction that has now
      * committed: apply it here at once, so this node's next carrier lookup of the number reads the stored result.
      */
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)

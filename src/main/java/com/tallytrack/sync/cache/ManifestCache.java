@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.cache;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -16,6 +16,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.tallytrack.manifest.Manifest;
 import com.tallytrack.manifest.ManifestService;
+import com.tallytrack.sync.SyncProperties;
 
 /**
  * The manifest-lookup cache (理货单缓存): tracking number → manifest, or "no manifest" (negative lookups are cached
@@ -35,10 +36,10 @@ import com.tallytrack.manifest.ManifestService;
  * invalidating commit was applied, so what it read is current. {@code loading} holds only lookups in flight: it is
  * bounded by the number of threads, not by the number of keys ever invalidated.
  */
-final class ManifestCache {
+public final class ManifestCache {
 
     /** One cached lookup; {@code manifest} empty means "no manifest for this number". */
-    record Entry(Optional<Manifest> manifest, Instant cachedAt) {
+    public record Entry(Optional<Manifest> manifest, Instant cachedAt) {
     }
 
     /** The lookups of one number in flight that began after its last invalidation; guarded by its map slot. */
@@ -56,7 +57,7 @@ final class ManifestCache {
     private final SyncProperties properties;
     private final Clock clock;
 
-    ManifestCache(ManifestService manifests, SyncProperties properties, Clock clock) {
+    public ManifestCache(ManifestService manifests, SyncProperties properties, Clock clock) {
         this.manifests = manifests;
         this.properties = properties;
         this.clock = clock;
@@ -71,7 +72,7 @@ final class ManifestCache {
     }
 
     /** The manifest of a cleaned tracking number: from the cache when fresh, else from the database. */
-    Optional<Manifest> get(String trackingNumber) {
+    public Optional<Manifest> get(String trackingNumber) {
         if (recentlyQueried.getIfPresent(trackingNumber) == null) { // a read refreshes the window; write only once
             recentlyQueried.put(trackingNumber, Boolean.TRUE);
         }
@@ -85,7 +86,7 @@ final class ManifestCache {
     }
 
     /** Reads one number from the database and caches the result (force-sync, preload). */
-    Optional<Manifest> load(String trackingNumber) {
+    public Optional<Manifest> load(String trackingNumber) {
         Loading mine = register(trackingNumber);
         Optional<Manifest> manifest = Optional.empty();
         boolean read = false;
@@ -147,7 +148,7 @@ final class ManifestCache {
     }
 
     /** Invalidates these tracking numbers (mark the lookups in flight, then remove: see the class comment). */
-    void invalidate(Collection<String> trackingNumbers) {
+    public void invalidate(Collection<String> trackingNumbers) {
         Set<String> keys = new LinkedHashSet<>();
         for (String t : trackingNumbers) {
             if (t != null) {
@@ -165,14 +166,14 @@ final class ManifestCache {
         });
     }
 
-    void invalidateAll() {
+    public void invalidateAll() {
         // every lookup registered before this sweep is marked; one registered later reads after the change
         loading.keySet().forEach(this::markLoading);
         cache.invalidateAll();
     }
 
     /** The fresh entry of a number, without loading or counting (the admin cache view). */
-    Optional<Entry> peek(String trackingNumber) {
+    public Optional<Entry> peek(String trackingNumber) {
         return Optional.ofNullable(cache.getIfPresent(trackingNumber));
     }
 
@@ -181,23 +182,23 @@ final class ManifestCache {
         return trackingNumbers.stream().filter(t -> t != null && recentlyQueried.getIfPresent(t) != null).toList();
     }
 
-    Instant expiresAt(Entry entry) {
+    public Instant expiresAt(Entry entry) {
         return entry.cachedAt().plus(properties.manifestCacheTtl());
     }
 
-    long size() {
+    public long size() {
         return cache.estimatedSize();
     }
 
-    long hits() {
+    public long hits() {
         return hits.sum();
     }
 
-    long misses() {
+    public long misses() {
         return misses.sum();
     }
 
-    double hitRate() {
+    public double hitRate() {
         long h = hits.sum();
         long total = h + misses.sum();
         return total == 0 ? 0.0 : (double) h / total;

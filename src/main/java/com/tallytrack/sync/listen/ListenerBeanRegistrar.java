@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.listen;
 
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -7,18 +7,22 @@ import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.DestructionAwareBeanPostProcessor;
 
+import com.tallytrack.sync.ManifestChangeListener;
+import com.tallytrack.sync.Registration;
+import com.tallytrack.sync.SyncService;
+
 /**
  * Registers every Spring bean that implements {@link ManifestChangeListener} when it is initialised and
  * unregisters it when the container destroys it, so a listener never outlives its owner. (Prototype-scoped beans
  * are never destroyed by the container: register those through {@link SyncService#register} and close the
  * {@link Registration} yourself.)
  */
-final class ListenerBeanRegistrar implements DestructionAwareBeanPostProcessor {
+public final class ListenerBeanRegistrar implements DestructionAwareBeanPostProcessor {
 
     private final ObjectProvider<SyncService> sync;
     private final Map<Object, Registration> registrations = Collections.synchronizedMap(new IdentityHashMap<>());
 
-    ListenerBeanRegistrar(ObjectProvider<SyncService> sync) {
+    public ListenerBeanRegistrar(ObjectProvider<SyncService> sync) {
         this.sync = sync;
     }
 

@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.tail;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.tallytrack.carrier.CarrierCache;
+import com.tallytrack.sync.ManifestChange;
+import com.tallytrack.sync.SyncProperties;
+import com.tallytrack.sync.SyncTailerProperties;
+import com.tallytrack.sync.cache.ManifestCache;
+import com.tallytrack.sync.listen.ListenerRegistry;
+import com.tallytrack.sync.log.ChangeLog;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -39,7 +45,7 @@ import io.micrometer.core.instrument.Timer;
  * before every batch and leaves without applying. A failure of any kind — an {@code Error} too — fails the step,
  * health says {@code error} meanwhile, and the thread retries with backoff.
  */
-final class ChangeLogTailer {
+public final class ChangeLogTailer {
 
     private static final Logger log = LoggerFactory.getLogger(ChangeLogTailer.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -93,7 +99,7 @@ final class ChangeLogTailer {
                 nodeId, meters);
     }
 
-    ChangeLogTailer(ChangeLog changeLog, ManifestCache manifestCache, CarrierCache carrierCache,
+    public ChangeLogTailer(ChangeLog changeLog, ManifestCache manifestCache, CarrierCache carrierCache,
             ListenerRegistry listeners, SyncProperties properties, SyncTailerProperties bounds, Clock clock,
             String nodeId, MeterRegistry meters) {
         this.changeLog = changeLog;
@@ -273,7 +279,7 @@ final class ChangeLogTailer {
      * Applies everything committed so far (admin actions, tests); returns the number of entries applied.
      * The connection is taken before the apply lock (see {@link ChangeLog#withConnection}).
      */
-    int catchUp() {
+    public int catchUp() {
         return changeLog.withConnection(() -> catchUp(true, -1));
     }
 
@@ -527,41 +533,41 @@ final class ChangeLogTailer {
      * True while the thread runs, the last step did not fail with an {@code Error}, fewer than three steps failed
      * in a row, and (after a restart) the resume catch-up has succeeded.
      */
-    boolean tailing() {
+    public boolean tailing() {
         Thread t = thread;
         return running && t != null && t.isAlive() && consecutiveFailures < 3 && !lastFailureFatal && caughtUp;
     }
 
     /** False from a failed resume catch-up until a later catch-up succeeded. */
-    boolean caughtUp() {
+    public boolean caughtUp() {
         return caughtUp;
     }
 
     /** This node's position (null before the first start). */
-    ChangeLog.Position position() {
+    public ChangeLog.Position position() {
         return position;
     }
 
     /** The durable checkpoint: a transaction id on PostgreSQL, the applied sequence on H2; -1 before start. */
-    long checkpoint() {
+    public long checkpoint() {
         ChangeLog.Position p = position;
         return p == null ? -1 : p.checkpoint();
     }
 
     /** The running transaction holding this node's horizon back and since when this node sees it, or null. */
-    Instant horizonHeldSince() {
+    public Instant horizonHeldSince() {
         return heldXid < 0 ? null : heldSince;
     }
 
-    Instant lastFullResyncAt() {
+    public Instant lastFullResyncAt() {
         return lastFullResyncAt;
     }
 
-    String lastFullResyncReason() {
+    public String lastFullResyncReason() {
         return lastFullResyncReason;
     }
 
-    long abandonedThreads() {
+    public long abandonedThreads() {
         return abandonedThreads.sum();
     }
 
@@ -571,12 +577,12 @@ final class ChangeLogTailer {
     }
 
     /** True while the tailer thread is alive. */
-    boolean running() {
+    public boolean running() {
         Thread t = thread;
         return running || (t != null && t.isAlive());
     }
 
-    long appliedSeq() {
+    public long appliedSeq() {
         return appliedSeq;
     }
 
@@ -584,7 +590,7 @@ final class ChangeLogTailer {
         return latestSeenSeq;
     }
 
-    Instant lastAppliedAt() {
+    public Instant lastAppliedAt() {
         return lastAppliedAt;
     }
 
@@ -592,23 +598,23 @@ final class ChangeLogTailer {
         return lastSuccess;
     }
 
-    String lastError() {
+    public String lastError() {
         return lastError;
     }
 
-    long appliedCount() {
+    public long appliedCount() {
         return applied.sum();
     }
 
-    long failures() {
+    public long failures() {
         return failures.sum();
     }
 
-    long fullResyncs() {
+    public long fullResyncs() {
         return fullResyncs.sum();
     }
 
-    Map<String, Long> operationsByType() {
+    public Map<String, Long> operationsByType() {
         Map<String, Long> out = new java.util.TreeMap<>();
         operations.forEach((k, v) -> out.put(k, v.sum()));
         return out;

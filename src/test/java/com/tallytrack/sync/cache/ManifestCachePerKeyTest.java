@@ -1,4 +1,4 @@
-package com.tallytrack.sync;
+package com.tallytrack.sync.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 
 import com.tallytrack.manifest.Manifest;
 import com.tallytrack.manifest.ManifestService;
+import com.tallytrack.sync.SyncProperties;
 
 /**
  * Per-key invalidation of the manifest cache: no false sharing between numbers (a hot set survives an import-sized
