@@ -7,11 +7,15 @@
 # Uses the system PostgreSQL binaries (initdb/pg_ctl on PATH or /usr/local/bin) and pgbench. Figures go to
 # docs/BENCHMARKS.md, section P6.
 #   DURATION=10 CLIENTS="1 2 4 8" ROWS=10000 bench/p6-write-throughput.sh
+# Second part (IMPORT_ROWS=0 skips it): 4 writers' latency p50/p99 alone and while a 100,000-row import runs beside
+# them, as the service's PostgreSQL import does it (batches of 1,000 rows, each one transaction with one set-based
+# INSERT … SELECT … ON CONFLICT DO UPDATE, so the change-log triggers fire per statement), on both schemas.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
 CLIENTS=${CLIENTS:-"1 2 4 8"}
 ROWS=${ROWS:-10000}
+IMPORT_ROWS=${IMPORT_ROWS:-100000}
 export PATH="/usr/local/bin:$PATH"
 MIG=src/main/resources/db/migration
 WORK=$(mktemp -d /tmp/p6-XXXXXX)
@@ -72,4 +76,50 @@ for c in $CLIENTS; do
   printf '| %s | %.0f | %.2f | %.0f | %.2f |\n' "$c" "${TPS[old,$c]}" \
     "$(awk "BEGIN{print ${TPS[old,$c]}/${TPS[old,$first]}}")" "${TPS[new,$c]}" \
     "$(awk "BEGIN{print ${TPS[new,$c]}/${TPS[new,$first]}}")"
+done
+
+[ "$IMPORT_ROWS" -gt 0 ] || exit 0
+
+import_batches() { # database: IMPORT_ROWS new rows in batches of 1,000, one transaction each
+  local db=$1 b
+  for ((b = 0; b < IMPORT_ROWS / 1000; b++)); do
+    "${PSQL[@]}" -d "$db" -c "INSERT INTO cargo_manifest AS m (tracking_number, manifest_date, transport_code,
+        customer_code, goods_code, package_number) SELECT 'IM' || g, DATE '2024-05-02', 'T1', 'C1', 'G1',
+        'PKG-IM-' || (g % 500) FROM generate_series($((b * 1000 + 1)), $((b * 1000 + 1000))) g
+        ON CONFLICT (tracking_number) DO UPDATE SET package_number = EXCLUDED.package_number,
+        version = m.version + 1, updated_at = now()
+        WHERE m.package_number IS DISTINCT FROM EXCLUDED.package_number" >/dev/null
+  done
+}
+latencies() { # database, seconds (0: as long as the import runs) -> "p50 p99 max" in ms of 4 writers' transactions
+  local db=$1 secs=$2 dir
+  dir=$(mktemp -d "$WORK/lat-XXXX"); chmod 777 "$dir"
+  if [ "$secs" = 0 ]; then
+    # short pgbench runs back to back while the import runs (each run writes its whole log when it ends)
+    local t0 run=0; t0=$(date +%s.%N)
+    import_batches "$db" & local imp=$!
+    while kill -0 "$imp" 2>/dev/null; do
+      run=$((run + 1))
+      pgbench -n -h "$WORK" -p "$PORT" -U postgres -c 4 -j 4 -T 2 -l --log-prefix="$dir/pgbench_log.r$run" \
+          -f "$WORK/update.sql" "$db" >/dev/null 2>&1
+    done
+    wait "$imp"
+    local took; took=$(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $t0}")
+  else
+    pgbench -n -h "$WORK" -p "$PORT" -U postgres -c 4 -j 4 -T "$secs" -l --log-prefix="$dir/pgbench_log" \
+        -f "$WORK/update.sql" "$db" >/dev/null 2>&1
+  fi
+  cat "$dir"/pgbench_log.* | awk '{print $3 / 1000}' | sort -n | awk -v took="${took:--}" '{v[NR] = $1} END {
+      printf "%.1f %.1f %.1f %s", v[int(NR * 0.5) + 1], v[int(NR * 0.99) + 1], v[NR], took}'
+}
+echo
+echo "Writers' latency (4 writers, single-row updates) alone and during a ${IMPORT_ROWS}-row import"
+echo "(batches of 1,000 rows, one set-based upsert each), load average $(cut -d' ' -f1-3 /proc/loadavg):"
+echo
+echo "| schema | writers alone p50 / p99 / max ms | during the import p50 / p99 / max ms | import s |"
+echo "| --- | --- | --- | --- |"
+for db in old new; do
+  read -r a50 a99 amax _ <<<"$(latencies "$db" "$DURATION")"
+  read -r i50 i99 imax took <<<"$(latencies "$db" 0)"
+  echo "| $db | $a50 / $a99 / $amax | $i50 / $i99 / $imax | $took |"
 done
