@@ -99,6 +99,8 @@ class SubscriptionPushTest {
     CarrierProperties properties;
     @Autowired
     org.springframework.test.web.servlet.MockMvc mvc;
+    @Autowired
+    org.springframework.context.ApplicationContext context;
 
     URI callback(String token) {
         return URI.create("http://127.0.0.1:" + port + CALLBACK_PATH + (token == null ? "" : "?token=" + token));
@@ -233,6 +235,48 @@ class SubscriptionPushTest {
         }
         assertThat(STUB.queryCalls() + STUB.autonumberCalls() - before).as("real-time queries").isZero();
         assertThat(meters.find("tallytrack.carrier.queries.avoided").counter().count()).isGreaterThanOrEqualTo(1000);
+    }
+
+    @Test
+    void aPushIsAnsweredWithinASecondWhileThisNodesSyncIsBusy() throws Exception {
+        String n = unique("YTB");
+        subscribeActive(n);
+        // the sync path slow: this node's tailer holds its apply lock (a long catch-up) for the whole push
+        Object tailer = context.getBean(com.tallytrack.sync.tail.ChangeLogTailer.class);
+        java.lang.reflect.Field field = tailer.getClass().getDeclaredField("applyLock");
+        field.setAccessible(true);
+        java.util.concurrent.locks.ReentrantLock applyLock = (java.util.concurrent.locks.ReentrantLock) field.get(tailer);
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            applyLock.lock();
+            try {
+                held.countDown();
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                applyLock.unlock();
+            }
+        });
+        holder.start();
+        try {
+            assertThat(held.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            long start = System.nanoTime();
+            Kuaidi100Stub.PushAnswer answer = Kuaidi100Stub.push(callback(TOKEN), push(n, "polling", 3, "1001"),
+                    "testsalt");
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(took).as("answered while sync was busy").isLessThan(Duration.ofSeconds(1));
+            // stored first, and this node serves it at once without a carrier call
+            assertThat(results.find(n)).isPresent();
+            int before = STUB.queryCalls() + STUB.autonumberCalls();
+            assertThat(carrier.track(new CarrierQuery(n, "auto", null)).source()).isEqualTo("push");
+            assertThat(STUB.queryCalls() + STUB.autonumberCalls() - before).isZero();
+        } finally {
+            release.countDown();
+            holder.join(10_000);
+        }
     }
 
     @Test

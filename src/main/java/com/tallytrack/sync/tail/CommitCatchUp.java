@@ -56,21 +56,19 @@ class CommitCatchUp {
 
     /**
      * A carrier result was stored (and logged, see {@code ChangeLogCarrierCapture}) in a transaction that has now
-     * committed: apply it here at once, so this node's next carrier lookup of the number reads the stored result.
+     * committed. No catch-up on this thread: a push callback must be answered within a second even while this node's
+     * sync is busy (a catch-up holding the apply lock), so only this node's copy is dropped here (memory; the shared
+     * tier's delete is queued) and the tailer is woken to apply the entry, as every other node does.
      */
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     void afterCommit(CarrierResultStored event) {
         try {
-            tailer.catchUp(false);
+            carrierCache.invalidate(java.util.List.of(event.queryNumber()));
         } catch (RuntimeException e) {
-            log.warn("sync could not catch up after a carrier result was stored; invalidating it locally");
-            try {
-                carrierCache.invalidate(java.util.List.of(event.queryNumber()));
-            } catch (RuntimeException ignored) {
-                // the tailer invalidates again when it applies the entry
-            }
-            tailer.wake();
+            log.warn("could not drop the cached carrier result of a stored number; the tailer drops it when it "
+                    + "applies the entry ({})", e.getMessage());
         }
+        tailer.wake();
         wakeups.announce();
     }
 }
