@@ -46,6 +46,11 @@ public record CarrierResult(
     /** Signed for, returned and signed, or refused: nothing will change soon, so the result may be kept longer. */
     @JsonIgnore
     public boolean isFinal() {
+        return isFinalState(state);
+    }
+
+    /** The finality rule for a raw base state code, for callers that hold only the code. */
+    public static boolean isFinalState(String state) {
         return "3".equals(state) || "4".equals(state) || "14".equals(state);
     }
 }

@@ -86,7 +86,7 @@ public class JourneyService {
         List<Journey.Track> tracks = info.tracks().stream()
                 .map(t -> new Journey.Track(t.time(), t.location(), t.description(), wire(t.milestone()))).toList();
         // the finality rule lives in CarrierResult; the plain answer only carries the raw state code
-        boolean isFinal = new CarrierResult(null, null, info.state(), null, false, List.of(), false).isFinal();
+        boolean isFinal = CarrierResult.isFinalState(info.state());
         return new Journey.Leg(role, result.queryTrackingNumber(), info.companyCode(), info.companyName(),
                 wire(info.milestone()), info.state(), isFinal, true, null, null,
                 SOURCE_CARRIER, tracks);
