@@ -292,6 +292,30 @@ public final class ChangeLogTailer {
         return changeLog.bounded(() -> catchUp(maintenance, -1));
     }
 
+    /**
+     * Like {@code catchUp(false)}, for a caller that must not be held up by a long catch-up of this node (a push
+     * callback answers within a second): gives up, returning false, when the apply lock is not free within
+     * {@code wait}. The connection is taken before the lock, as everywhere (no pool starvation).
+     */
+    boolean tryCatchUp(java.time.Duration wait) {
+        return changeLog.bounded(() -> {
+            try {
+                if (!applyLock.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            try {
+                step(false, generation.get());
+                return true;
+            } finally {
+                applyLock.unlock();
+            }
+        });
+    }
+
     /** {@code gen}: the tailer thread's generation (it stops applying once abandoned), or -1 for other callers. */
     private int catchUp(boolean maintenance, int gen) {
         applyLock.lock();

@@ -22,6 +22,9 @@ class CommitCatchUp {
 
     private static final Logger log = LoggerFactory.getLogger(CommitCatchUp.class);
 
+    /** How long a carrier-result writer waits for this node's apply lock before leaving the entry to the tailer. */
+    private static final java.time.Duration CARRIER_RESULT_WAIT = java.time.Duration.ofMillis(200);
+
     private final ChangeLogTailer tailer;
     private final ManifestCache cache;
     private final CarrierCache carrierCache;
@@ -56,19 +59,28 @@ class CommitCatchUp {
 
     /**
      * A carrier result was stored (and logged, see {@code ChangeLogCarrierCapture}) in a transaction that has now
-     * committed. No catch-up on this thread: a push callback must be answered within a second even while this node's
-     * sync is busy (a catch-up holding the apply lock), so only this node's copy is dropped here (memory; the shared
-     * tier's delete is queued) and the tailer is woken to apply the entry, as every other node does.
+     * committed: apply it here, so this node's next lookup reads the stored result and the entry is not applied
+     * again after the caller cached the answer. But a push callback must be answered within a second even while
+     * this node's sync is busy, so the wait for the apply lock is bounded; past it only this node's copy is
+     * dropped (memory; the shared tier's delete is queued) and the tailer is woken to apply the entry.
      */
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     void afterCommit(CarrierResultStored event) {
+        boolean applied = false;
         try {
-            carrierCache.invalidate(java.util.List.of(event.queryNumber()));
+            applied = tailer.tryCatchUp(CARRIER_RESULT_WAIT);
         } catch (RuntimeException e) {
-            log.warn("could not drop the cached carrier result of a stored number; the tailer drops it when it "
-                    + "applies the entry ({})", e.getMessage());
+            log.warn("sync could not catch up after a carrier result was stored; invalidating it locally");
         }
-        tailer.wake();
+        if (!applied) {
+            try {
+                carrierCache.invalidate(java.util.List.of(event.queryNumber()));
+            } catch (RuntimeException e) {
+                log.warn("could not drop the cached carrier result of a stored number; the tailer drops it when "
+                        + "it applies the entry ({})", e.getMessage());
+            }
+            tailer.wake();
+        }
         wakeups.announce();
     }
 }
