@@ -21,6 +21,8 @@ final class CellValues {
     private static final Pattern DATE = Pattern.compile(
             "(\\d{4})([-/.])(\\d{1,2})\\2(\\d{1,2})(?:[ T]\\d{1,2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?)?");
     private static final Pattern COMPACT_DATE = Pattern.compile("(\\d{4})(\\d{2})(\\d{2})");
+    /** Compiled once: {@code String.matches} would compile it again for every cell of every row. */
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d{1,3})?");
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("uuuu-MM-dd")
             .withResolverStyle(ResolverStyle.STRICT);
 
@@ -59,7 +61,7 @@ final class CellValues {
             }
         }
         String s = sb.toString();
-        if (s.isEmpty() || !s.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d{1,3})?")) {
+        if (s.isEmpty() || !DECIMAL.matcher(s).matches()) {
             throw new NumberFormatException(text);
         }
         return new BigDecimal(s);
