@@ -158,7 +158,8 @@ class JarStartupIT {
         }
         String version = Files.readString(cacheJdk).strip();
         String out = node.output().toString();
-        assertThat(out).as("the launcher's first line").contains("(Java " + version + "), start-up cache: -XX:");
+        assertThat(out).as("the launcher's first line").contains("(Java " + version + "), options: ")
+                .contains(", start-up cache: -XX:");
         assertThat(out).contains("using Java " + version);
         String maps = Files.readString(Path.of("/proc", String.valueOf(node.process().pid()), "maps"));
         assertThat(maps).as("the JVM maps the start-up cache").containsPattern("tallytrack\\.(aot|jsa)");
