@@ -65,7 +65,7 @@ train_with_requests() {
     pid=$!
     port=""
     waited=0
-    while [ -z "$port" ] && kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 1200 ]; do
+    while [ -z "$port" ] && kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 3000 ]; do
         port=$(sed -n 's/.*Tomcat started on port \([0-9]*\).*/\1/p' "$log" | head -1)
         [ -n "$port" ] || { sleep 0.1; waited=$((waited + 1)); }
     done
@@ -76,7 +76,12 @@ train_with_requests() {
     fi
     base="http://127.0.0.1:$port"
     c="curl -s -o /dev/null --max-time 30"
-    $c "$base/api/v1/health/ready" || true
+    waited=0
+    until [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$base/api/v1/health/ready")" = 200 ] \
+            || [ "$waited" -ge 600 ] || ! kill -0 "$pid" 2>/dev/null; do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
     # the public query: the path every node answers most, 10,000 times over 4 connections
     query="$scratch/query.curl"
     i=0
@@ -116,6 +121,13 @@ train_with_requests() {
     curl -s --no-progress-meter -Z --parallel-max 4 --max-time 120 -K "$query" || true
     # a JVM stopped by SIGTERM exits with 143 after it wrote the cache: the file tells
     kill -TERM "$pid" 2>/dev/null || true
+    # graceful shutdown, then the JVM writes the cache: bounded, a JVM that hangs is killed (and leaves no cache)
+    waited=0
+    while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 1800 ]; do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" || true
     [ -s "$cache_file" ]
 }
