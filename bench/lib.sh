@@ -46,3 +46,19 @@ stop_service() {
 
 rss_mb() { awk '/^VmRSS:/ {printf "%d", $2 / 1024}' "/proc/$1/status"; }
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$1/stat"; }
+
+# A scratch PostgreSQL server for a run (p3, p4): $PGBIN's initdb / pg_ctl run as user postgres, trust auth, on
+# 127.0.0.1:PORT, its socket and log in DIR. pg_scratch_stop is safe to call from a trap when none was started.
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+pg_scratch_start() { # DIR PORT
+    local data=$1 port=$2
+    mkdir -p "$data" && chown postgres "$data"
+    runuser -u postgres -- "$PGBIN/initdb" -D "$data" -U postgres --auth=trust >/dev/null
+    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$data" -l "$data/server.log" -w \
+        -o "-p $port -k $data -c listen_addresses=127.0.0.1" start >/dev/null
+}
+pg_scratch_stop() { # DIR
+    if [[ -d "$1" ]]; then
+        runuser -u postgres -- "$PGBIN/pg_ctl" -D "$1" -m fast stop >/dev/null 2>&1 || true
+    fi
+}

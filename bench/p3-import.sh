@@ -16,7 +16,7 @@
 #               defaults and indexes, no triggers), median of 3 (table truncated in between), psql \timing
 #   H2          INSERT INTO bench_copy … SELECT … FROM CSVREAD(file) in the service's own H2 database file
 #               (opened with the service's H2 jar after the service stopped), bench_copy with the same indexes
-# PostgreSQL is a scratch server started by this script (/usr/local/bin/pg_ctl, run as user postgres).
+# PostgreSQL is a scratch server started by this script (pg_scratch_start in bench/lib.sh: $PGBIN, user postgres).
 # Heap: largest jvm.memory.used{area=heap} seen during an import minus the value before it (garbage included,
 # so an upper bound of the growth), and the same for jvm.gc.live.data.size (old generation after a collection:
 # what the import really holds). Service CPU: the service process's CPU time during the upload (on PostgreSQL
@@ -32,7 +32,6 @@ PORT=${PORT:-18493}
 PGPORT=${PGPORT:-18494}
 BASE="http://127.0.0.1:$PORT"
 PASSWORD=bench-p3-Password-1
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
 
 ensure_built
@@ -46,7 +45,7 @@ chmod 755 "$WORK"
 PGDATA="$WORK/pg"
 cleanup() {
     stop_service
-    [[ -d "$PGDATA" ]] && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true
+    pg_scratch_stop "$PGDATA"
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -163,10 +162,7 @@ for db in $DATABASES; do
     dir="$WORK/service-$db"
     mkdir -p "$dir"
     if [[ $db == postgres ]]; then
-        mkdir -p "$PGDATA" && chown postgres "$PGDATA"
-        runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth=trust >/dev/null
-        runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w \
-            -o "-p $PGPORT -k $PGDATA -c listen_addresses=127.0.0.1" start >/dev/null
+        pg_scratch_start "$PGDATA" "$PGPORT"
         PSQL=(psql -h 127.0.0.1 -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1 -qAt)
         "${PSQL[@]}" -d postgres -c "CREATE DATABASE tallytrack" >/dev/null
         export SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:$PGPORT/tallytrack" \
@@ -196,7 +192,7 @@ SQL
         report "$db" "anchor: COPY into bench_copy" "${copies[*]} ms, median $copy ms"
         report "$db" "ratio cold CSV upload / COPY" "$(awk -v u="$COLD_MS" -v c="$copy" 'BEGIN {printf "%.2f", u / c}')"
         stop_service
-        runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null
+        pg_scratch_stop "$PGDATA"
         rm -rf "$PGDATA"
     else
         stop_service

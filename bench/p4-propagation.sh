@@ -38,7 +38,6 @@ POLLING_CHANGES=${POLLING_CHANGES:-40}
 PGPORT=${PGPORT:-18594}
 PORT_A=${PORT_A:-18595}
 PORT_B=${PORT_B:-18596}
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 SEED=${SEED:-42}
 PASSWORD=bench-p4-Password-1
 OUT="$ROOT/target/bench/p4-propagation.md"
@@ -67,17 +66,12 @@ stop_nodes() { # B first, then A; stop_service (lib.sh) stops $PID
 }
 cleanup() {
     stop_nodes
-    if [[ -d "$PGDATA" ]]; then
-        runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true
-    fi
+    pg_scratch_stop "$PGDATA"
     if [[ "${KEEP:-0}" == "1" ]]; then echo "work folder kept: $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
-mkdir -p "$PGDATA" && chown postgres "$PGDATA"
-runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth=trust >/dev/null
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w \
-    -o "-p $PGPORT -k $PGDATA -c listen_addresses=127.0.0.1" start >/dev/null
+pg_scratch_start "$PGDATA" "$PGPORT"
 PSQL=(psql -h 127.0.0.1 -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1 -qAt)
 
 export SPRING_DATASOURCE_USERNAME=postgres SPRING_DATASOURCE_PASSWORD=postgres
@@ -98,12 +92,10 @@ start_node() {
     local name=$1 port=$2; shift 2
     local dir="$WORK/$MODE-node-$name"
     mkdir -p "$dir"
-    if ! start_service "$dir" "$port" "$@"; then
-        if [[ $name == a ]]; then PID_A=$PID; else PID_B=$PID; fi
-        echo "node $name ($MODE) did not become ready" >&2
-        exit 1
-    fi
-    if [[ $name == a ]]; then PID_A=$PID; else PID_B=$PID; fi
+    local ready=0
+    start_service "$dir" "$port" "$@" || ready=1
+    if [[ $name == a ]]; then PID_A=$PID; else PID_B=$PID; fi # the trap stops it either way
+    (( ready == 0 )) || { echo "node $name ($MODE) did not become ready" >&2; exit 1; }
     echo "p4: $MODE: node $name ready in $READY_MS ms (port $port)" >&2
 }
 

@@ -20,9 +20,11 @@ mkdir -p "$out/bin"
 cp "$launcher_src" "$out/bin/tallytrack"
 chmod 755 "$out/bin/tallytrack"
 
-# the same JDK choice as the launcher: its pick_jdk, sourced without running the launcher
-jdk=$(sed -n '/^jdk_major()/,/^}/p;/^pick_jdk()/,/^}/p' "$launcher_src" > "$target/pick-jdk.sh" \
-      && . "$target/pick-jdk.sh" && pick_jdk)
+# the same JDK choice and JVM defaults as the launcher: its pick_jdk and default_opts, sourced without running it
+sed -n '/^jdk_major()/,/^}/p;/^pick_jdk()/,/^}/p;/^default_opts()/,/^}/p' "$launcher_src" \
+    > "$target/pick-jdk.sh"
+. "$target/pick-jdk.sh"
+jdk=$(pick_jdk)
 if [ -n "$jdk" ]; then java="$jdk/bin/java"; else java=java; fi
 version=$(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$jdk/release" 2>/dev/null || true)
 
@@ -52,8 +54,8 @@ start=$(date +%s)
 # would migrate that database. Training always runs the embedded default.
 unset_app_env=$(env | sed -n 's/^\(SPRING_[A-Za-z0-9_]*\|TALLYTRACK_[A-Za-z0-9_]*\)=.*/-u \1/p' | tr '\n' ' ')
 log="$target/tallytrack-training.log"
-# the launcher's defaults (src/launcher/tallytrack), so the cache matches the runs that use it
-jvm="-XX:+UseSerialGC -Xss512k -XX:InitialHeapSize=32m -XX:MaxRAMPercentage=25 -Dspring.aot.enabled=true"
+# the launcher's defaults (its default_opts) and Spring AOT, so the cache matches the runs that use it
+jvm="$(default_opts "$version") -Dspring.aot.enabled=true"
 
 # train_with_requests: 0 when the JVM exited after the workload and wrote the cache
 train_with_requests() {
@@ -119,9 +121,9 @@ train_with_requests() {
         done
     fi
     curl -s --no-progress-meter -Z --parallel-max 4 --max-time 120 -K "$query" || true
-    # a JVM stopped by SIGTERM exits with 143 after it wrote the cache: the file tells
+    # graceful shutdown, then the JVM writes the cache and exits with 143, so the file tells whether it did;
+    # bounded: a JVM that hangs is killed (and leaves no cache)
     kill -TERM "$pid" 2>/dev/null || true
-    # graceful shutdown, then the JVM writes the cache: bounded, a JVM that hangs is killed (and leaves no cache)
     waited=0
     while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 1800 ]; do
         sleep 0.1
