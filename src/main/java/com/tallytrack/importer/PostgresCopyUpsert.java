@@ -3,6 +3,7 @@ package com.tallytrack.importer;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,6 +12,10 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,14 +34,19 @@ import com.tallytrack.manifest.ManifestService;
 import com.tallytrack.manifest.ManifestsChanged;
 
 /**
- * The PostgreSQL write path of an import batch: the rows go to the server in one {@code COPY} into a temporary
- * staging table, then one set-based {@code INSERT … SELECT … ON CONFLICT DO UPDATE} moves them into
- * {@code cargo_manifest}. That statement is an ordinary write to the table, so the change-log statement
- * triggers fire for it as for any other write (inserted rows through the insert trigger's transition table,
- * updated ones through the update trigger's); rows whose stored values are the same are not touched, so they
- * neither bump their version nor reach the change log. Same results as {@link ManifestService#upsertBatch}
- * (first row of a tracking number wins, counts inserted / updated / unchanged, {@link ManifestsChanged} inside
- * the transaction) with three round trips per batch instead of a lookup plus multi-row statements.
+ * The PostgreSQL write path of an import batch, in one transaction. One probe finds which of the batch's tracking
+ * numbers are stored already; the new rows go straight into {@code cargo_manifest} with one {@code COPY}, and the
+ * stored ones go to the server in one {@code COPY} into a temporary staging table, then one set-based
+ * {@code INSERT … SELECT … ON CONFLICT DO UPDATE} moves them in. Both are ordinary writes to the table, so the
+ * change-log statement triggers fire for them as for any other write ({@code COPY} fires the insert trigger with
+ * its transition table; the upsert fires the insert and update triggers); rows whose stored values are the same
+ * are not touched, so they neither bump their version nor reach the change log. Same results as
+ * {@link ManifestService#upsertBatch} (first row of a tracking number wins, counts inserted / updated /
+ * unchanged, {@link ManifestsChanged} inside the transaction).
+ *
+ * <p>A first upload of new rows thus costs what a {@code COPY} costs plus the change log. A number another writer
+ * inserts between the probe and the {@code COPY} makes the {@code COPY} fail with a duplicate key; the whole batch
+ * rolls back and {@link ImportBatchWriter} retries it, when the probe sees the other writer's row.
  */
 final class PostgresCopyUpsert {
 
@@ -56,6 +66,12 @@ final class PostgresCopyUpsert {
 
     private static final String FIELDS = "manifest_date, transport_code, customer_code, goods_code, package_number, "
             + "weight, length, width, height, special_fee";
+
+    /** The new rows, in the column order of {@link #csv}, with the version and timestamps an insert gets. */
+    private static final String COPY_NEW = "COPY cargo_manifest (tracking_number, " + FIELDS
+            + ", version, created_at, updated_at) FROM STDIN (FORMAT csv)";
+
+    private static final String STORED = "SELECT tracking_number FROM cargo_manifest WHERE tracking_number = ANY (?)";
 
     /**
      * Sorted by tracking number: a fixed order of row locks, so two uploads touching the same numbers wait for
@@ -92,26 +108,42 @@ final class PostgresCopyUpsert {
         if (byTracking.isEmpty()) {
             return new ManifestService.UpsertResult(0, 0, 0);
         }
-        String csv = csv(byTracking.values());
-        Timestamp now = Timestamp.from(Instant.now(clock));
+        Instant now = Instant.now(clock).truncatedTo(ChronoUnit.MICROS); // what the column keeps
         return transactions.execute(status -> jdbc.execute((ConnectionCallback<ManifestService.UpsertResult>) c -> {
-            try (Statement create = c.createStatement()) {
-                create.execute(CREATE_STAGE);
+            Set<String> stored = stored(c, byTracking.keySet());
+            List<ManifestInput> fresh = new ArrayList<>(byTracking.size() - stored.size());
+            List<ManifestInput> known = new ArrayList<>(stored.size());
+            for (ManifestInput m : byTracking.values()) {
+                (stored.contains(m.trackingNumber()) ? known : fresh).add(m);
             }
-            copy(c, csv);
             int inserted = 0;
             int updated = 0;
             Set<String> touched = new LinkedHashSet<>();
-            try (PreparedStatement upsert = c.prepareStatement(UPSERT)) {
-                upsert.setTimestamp(1, now);
-                upsert.setTimestamp(2, now);
-                try (ResultSet rs = upsert.executeQuery()) {
-                    while (rs.next()) {
-                        touched.add(rs.getString(1));
-                        if (rs.getBoolean(2)) {
-                            inserted++;
-                        } else {
-                            updated++;
+            if (!fresh.isEmpty()) {
+                // sorted like the upsert: two uploads inserting the same new numbers wait for each other in order
+                fresh.sort(Comparator.comparing(ManifestInput::trackingNumber));
+                String suffix = ",0," + now + "," + now;
+                copy(c, COPY_NEW, csv(fresh, suffix));
+                inserted += fresh.size();
+                fresh.forEach(m -> touched.add(m.trackingNumber()));
+            }
+            if (!known.isEmpty()) {
+                try (Statement create = c.createStatement()) {
+                    create.execute(CREATE_STAGE);
+                }
+                copy(c, COPY, csv(known));
+                Timestamp at = Timestamp.from(now);
+                try (PreparedStatement upsert = c.prepareStatement(UPSERT)) {
+                    upsert.setTimestamp(1, at);
+                    upsert.setTimestamp(2, at);
+                    try (ResultSet rs = upsert.executeQuery()) {
+                        while (rs.next()) {
+                            touched.add(rs.getString(1));
+                            if (rs.getBoolean(2)) {
+                                inserted++;
+                            } else {
+                                updated++;
+                            }
                         }
                     }
                 }
@@ -123,17 +155,41 @@ final class PostgresCopyUpsert {
         }));
     }
 
-    private static void copy(Connection c, String csv) throws SQLException {
+    /** Which of the numbers are in {@code cargo_manifest}: one index probe per number, one round trip. */
+    private static Set<String> stored(Connection c, Set<String> numbers) throws SQLException {
+        Set<String> out = new HashSet<>();
+        Array array = c.createArrayOf("varchar", numbers.toArray());
+        try (PreparedStatement probe = c.prepareStatement(STORED)) {
+            probe.setArray(1, array);
+            try (ResultSet rs = probe.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        } finally {
+            array.free();
+        }
+        return out;
+    }
+
+    private static void copy(Connection c, String sql, String csv) throws SQLException {
         CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
         try {
-            copy.copyIn(COPY, new StringReader(csv));
+            copy.copyIn(sql, new StringReader(csv));
         } catch (IOException e) {
-            throw new SQLException("COPY into the import staging table failed", e);
+            throw new SQLException("reading the rows of an import batch for COPY failed", e);
         }
     }
 
-    /** CSV as COPY reads it: an unquoted empty field is NULL, every text is quoted (so "" stays an empty text). */
     static String csv(Iterable<ManifestInput> rows) {
+        return csv(rows, "");
+    }
+
+    /**
+     * CSV as COPY reads it: an unquoted empty field is NULL, every text is quoted (so "" stays an empty text);
+     * {@code suffix} ends every line (further columns, the same for every row).
+     */
+    static String csv(Iterable<ManifestInput> rows, String suffix) {
         StringBuilder out = new StringBuilder(16 * 1024);
         for (ManifestInput m : rows) {
             text(out, m.trackingNumber()).append(',');
@@ -146,7 +202,7 @@ final class PostgresCopyUpsert {
             number(out, m.length()).append(',');
             number(out, m.width()).append(',');
             number(out, m.height()).append(',');
-            number(out, m.specialFee()).append('\n');
+            number(out, m.specialFee()).append(suffix).append('\n');
         }
         return out.toString();
     }
@@ -154,6 +210,9 @@ final class PostgresCopyUpsert {
     private static StringBuilder text(StringBuilder out, String value) {
         if (value == null) {
             return out;
+        }
+        if (value.indexOf('"') < 0) {
+            return out.append('"').append(value).append('"');
         }
         out.append('"');
         for (int i = 0; i < value.length(); i++) {

@@ -4,14 +4,22 @@ import static com.tallytrack.importer.ImportFixtures.HEADER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -47,6 +55,10 @@ abstract class ImportWritePathContract {
     ManifestService manifests;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    DataSource dataSource;
+    @Autowired
+    ImportProperties properties;
 
     /** Whether this database's batches go through {@link PostgresCopyUpsert}. */
     abstract boolean expectsCopy();
@@ -77,7 +89,7 @@ abstract class ImportWritePathContract {
     @Test
     void theChangeLogReceivesEveryRowOfAnImportAndOnlyTheChangedOnesOfAReimport() {
         String p = prefix();
-        int n = 2_600; // three batches of the default 1,000, the last one partial
+        int n = 2 * properties.batchSize() + properties.batchSize() * 3 / 5; // three batches, the last one partial
         ImportReport first = upload(p, n, i -> "PK" + (i % 13));
         assertThat(first.state()).isEqualTo("COMPLETED");
         assertThat(first.statistics().inserted()).isEqualTo(n);
@@ -121,6 +133,83 @@ abstract class ImportWritePathContract {
         assertThat(stored.packageNumber()).isNull();
         assertThat(manifests.getByTrackingNumber(p + "Q2").packageNumber()).isEqualTo("");
         assertThat(writer.write(List.of(odd, empty))).isEqualTo(new ManifestService.UpsertResult(0, 0, 2));
+    }
+
+    /**
+     * One batch of stored rows (one changed, one the same) and new ones: on PostgreSQL the new rows take the
+     * {@code COPY} into the table and the stored ones the staging upsert, in the same transaction; counts, stored
+     * values and change-log entries are those of one upsert.
+     */
+    @Test
+    void aBatchOfNewAndStoredRowsCountsAndLogsEachOnce() {
+        String p = prefix();
+        ManifestInput a = row(p + "A", "PA");
+        ManifestInput b = row(p + "B", "PB");
+        assertThat(writer.write(List.of(a, b))).isEqualTo(new ManifestService.UpsertResult(2, 0, 0));
+
+        ManifestInput movedA = row(p + "A", "PA2");
+        ManifestInput c = row(p + "C", "PC");
+        ManifestInput d = row(p + "D", null);
+        ManifestService.UpsertResult result = writer.write(List.of(d, movedA, b, c, row(p + "C", "IGNORED")));
+        assertThat(result).isEqualTo(new ManifestService.UpsertResult(2, 1, 1));
+
+        assertThat(manifests.getByTrackingNumber(p + "A").packageNumber()).isEqualTo("PA2");
+        assertThat(manifests.getByTrackingNumber(p + "A").version()).isEqualTo(1);
+        assertThat(manifests.getByTrackingNumber(p + "B").version()).isZero();
+        assertThat(manifests.getByTrackingNumber(p + "C").packageNumber()).as("first row of a number wins")
+                .isEqualTo("PC");
+        assertThat(manifests.getByTrackingNumber(p + "D").toInput().sameValuesAs(d)).isTrue();
+        assertThat(manifests.getByTrackingNumber(p + "C").createdAt()).isNotNull();
+        assertThat(entries(p, "insert")).containsOnlyKeys(p + "A", p + "B", p + "C", p + "D")
+                .allSatisfy((tracking, count) -> assertThat(count).isEqualTo(1L));
+        assertThat(entries(p, "update")).containsOnlyKeys(p + "A");
+    }
+
+    /**
+     * Another session inserted a number of the batch and has not committed: the batch does not see it, tries to
+     * insert it and waits; when the other session commits, the batch's attempt fails on the duplicate key, rolls
+     * back whole and is retried, now seeing the stored row. Nothing is lost or logged twice.
+     */
+    @Test
+    void aNumberInsertedByAnOpenTransactionIsRetriedAsStoredOnceThatCommits() throws Exception {
+        String p = prefix();
+        ManifestInput theirs = row(p + "X", "THEIRS");
+        try (Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement insert = other.prepareStatement("INSERT INTO cargo_manifest (tracking_number, "
+                    + "manifest_date, transport_code, customer_code, goods_code, package_number) "
+                    + "VALUES (?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, theirs.trackingNumber());
+                insert.setObject(2, theirs.manifestDate());
+                insert.setString(3, theirs.transportCode());
+                insert.setString(4, theirs.customerCode());
+                insert.setString(5, theirs.goodsCode());
+                insert.setString(6, theirs.packageNumber());
+                insert.executeUpdate();
+            }
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                Future<ManifestService.UpsertResult> ours = pool.submit(
+                        () -> writer.write(List.of(row(p + "X", "OURS"), row(p + "Y", "OURS"))));
+                Thread.sleep(700); // the batch is now waiting for the open transaction's row
+                assertThat(ours).as("waits for the open transaction").isNotDone();
+                other.commit();
+                assertThat(ours.get(30, TimeUnit.SECONDS)).isEqualTo(new ManifestService.UpsertResult(1, 1, 0));
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertThat(manifests.getByTrackingNumber(p + "X").packageNumber()).isEqualTo("OURS");
+        assertThat(manifests.getByTrackingNumber(p + "X").version()).isEqualTo(1);
+        assertThat(manifests.getByTrackingNumber(p + "Y").packageNumber()).isEqualTo("OURS");
+        assertThat(entries(p, "insert")).containsOnlyKeys(p + "X", p + "Y")
+                .allSatisfy((tracking, count) -> assertThat(count).isEqualTo(1L));
+        assertThat(entries(p, "update")).containsOnlyKeys(p + "X");
+    }
+
+    private static ManifestInput row(String tracking, String pkg) {
+        return new ManifestInput(tracking, LocalDate.of(2024, 5, 1), "T1", "C1", "G1", pkg,
+                new BigDecimal("1.250"), new BigDecimal("10.00"), null, null, null);
     }
 
     private ImportReport upload(String p, int n, Function<Integer, String> pkg) {

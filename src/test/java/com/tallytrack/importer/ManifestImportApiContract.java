@@ -365,13 +365,14 @@ abstract class ManifestImportApiContract {
         jdbc.sql("ALTER TABLE cargo_manifest ADD CONSTRAINT ck_" + p.toLowerCase(Locale.ROOT)
                 + " CHECK (customer_code <> '" + poison + "')").update();
         try {
+            int batch = properties.batchSize();
             List<String> lines = new ArrayList<>();
             lines.add(HEADER);
-            for (int i = 0; i < 2500; i++) {
-                lines.add(i == 1500 ? row(p + String.format("%05d", i), null).replace("C001", poison)
+            // the poisoned row in the middle of the second batch, a third batch after it
+            for (int i = 0; i < 2 * batch + batch / 2; i++) {
+                lines.add(i == batch + batch / 2 ? row(p + String.format("%05d", i), null).replace("C001", poison)
                         : row(p + String.format("%05d", i), null));
             }
-            int batch = properties.batchSize();
             MvcResult r = mvc.perform(upload(p + ".csv", ImportFixtures.utf8(lines.toArray(String[]::new))))
                     .andExpect(status().isServiceUnavailable())
                     .andExpect(jsonPath("$.error.code").value("IMPORT_INTERRUPTED"))
