@@ -19,6 +19,7 @@ import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
@@ -42,6 +43,19 @@ class SecurityConfig {
     @Bean
     PasswordEncoder passwordEncoder() {
         return new BCryptPasswordEncoder();
+    }
+
+    /**
+     * Spring Security's own observations, off unless {@code tallytrack.metrics.security-observations}: with an
+     * observation registry present (Actuator) it otherwise wraps every filter of the chain in an observation and
+     * times authentications and authorizations, on every request — per-request cost for meters nobody reads, and
+     * a large part of the C2 compiler's work in the first seconds after ready (issue 13, P1w).
+     * {@code http.server.requests} (the request timer) is recorded either way.
+     */
+    @Bean
+    SecurityObservationSettings securityObservationSettings(MetricsProperties metrics) {
+        return metrics.securityObservations() ? SecurityObservationSettings.withDefaults().build()
+                : SecurityObservationSettings.noObservations();
     }
 
     @Bean

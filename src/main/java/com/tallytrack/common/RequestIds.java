@@ -1,6 +1,7 @@
 package com.tallytrack.common;
 
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 import org.slf4j.MDC;
@@ -21,7 +22,18 @@ public final class RequestIds {
         if (candidate != null && SAFE.matcher(candidate).matches()) {
             return candidate;
         }
-        return UUID.randomUUID().toString();
+        return generate();
+    }
+
+    /**
+     * A random (version 4) UUID from the thread's own generator: an id for logs needs to be unique, not
+     * unpredictable, and {@link UUID#randomUUID()} takes one lock shared by every request thread.
+     */
+    static String generate() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+        long low = (random.nextLong() & ~(0x3L << 62)) | (0x2L << 62); // IETF variant
+        return new UUID(high, low).toString();
     }
 
     public static String current() {

@@ -8,9 +8,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param scrapeToken a bearer token Prometheus sends to read {@code /actuator/prometheus} without an admin account
  *                    ({@code Authorization: Bearer <token>}, see the README); unset means only signed-in admin
  *                    console tokens may read it. At least 32 characters when set.
+ * @param securityObservations whether Spring Security observes its filter chain, authentications and
+ *                    authorizations (traces and {@code spring.security.*} timers); off by default: the per-filter
+ *                    observations cost on every request and slow the JIT's warm-up (issue 13, P1w)
  */
 @ConfigurationProperties("tallytrack.metrics")
-public record MetricsProperties(String scrapeToken) {
+public record MetricsProperties(String scrapeToken, boolean securityObservations) {
 
     public MetricsProperties {
         if (scrapeToken != null && scrapeToken.isBlank()) {
