@@ -31,7 +31,8 @@ import com.tallytrack.manifest.ManifestService;
  * updated or unchanged.
  *
  * <p>How a batch is written depends on the database, found out at the first batch: on PostgreSQL
- * {@link PostgresCopyUpsert} (COPY into a staging table, one set-based upsert); elsewhere (H2, the embedded
+ * {@link PostgresCopyUpsert} (new rows by COPY into the table, stored ones by COPY into a staging table and
+ * one set-based upsert); elsewhere (H2, the embedded
  * default) {@link ManifestService#upsertBatch} (one lookup, multi-row inserts, a batch of updates).
  */
 @Component
@@ -69,10 +70,13 @@ class ImportBatchWriter {
 
     ManifestService.UpsertResult write(List<ManifestInput> rows) {
         boolean viaCopy = usesCopy();
+        boolean copyNew = true;
         for (int attempt = 1; ; attempt++) {
             try {
-                return viaCopy ? copy.write(rows, SOURCE) : manifests.upsertBatch(rows, SOURCE);
+                return viaCopy ? copy.write(rows, SOURCE, copyNew) : manifests.upsertBatch(rows, SOURCE);
             } catch (DuplicateKeyException | TransientDataAccessException e) {
+                // another writer inserted one of our new numbers: from now on all rows through the upsert
+                copyNew &= !(e instanceof DuplicateKeyException);
                 if (attempt >= properties.retries()) {
                     throw e;
                 }

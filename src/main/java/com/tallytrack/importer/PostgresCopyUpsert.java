@@ -103,6 +103,14 @@ final class PostgresCopyUpsert {
     }
 
     ManifestService.UpsertResult write(List<ManifestInput> rows, String source) {
+        return write(rows, source, true);
+    }
+
+    /**
+     * @param copyNew {@code false} sends every row through the staging upsert, which waits for a concurrent
+     *                insert of the same number instead of failing on it (the retry after a duplicate key)
+     */
+    ManifestService.UpsertResult write(List<ManifestInput> rows, String source, boolean copyNew) {
         Map<String, ManifestInput> byTracking = new LinkedHashMap<>();
         rows.forEach(r -> byTracking.putIfAbsent(r.trackingNumber(), r));
         if (byTracking.isEmpty()) {
@@ -110,7 +118,7 @@ final class PostgresCopyUpsert {
         }
         Instant now = Instant.now(clock).truncatedTo(ChronoUnit.MICROS); // what the column keeps
         return transactions.execute(status -> jdbc.execute((ConnectionCallback<ManifestService.UpsertResult>) c -> {
-            Set<String> stored = stored(c, byTracking.keySet());
+            Set<String> stored = copyNew ? stored(c, byTracking.keySet()) : byTracking.keySet();
             List<ManifestInput> fresh = new ArrayList<>(byTracking.size() - stored.size());
             List<ManifestInput> known = new ArrayList<>(stored.size());
             for (ManifestInput m : byTracking.values()) {
@@ -120,7 +128,8 @@ final class PostgresCopyUpsert {
             int updated = 0;
             Set<String> touched = new LinkedHashSet<>();
             if (!fresh.isEmpty()) {
-                // sorted like the upsert: two uploads inserting the same new numbers wait for each other in order
+                // sorted (Java's order; the upsert sorts in the database's collation, but a COPY only ever waits
+                // for another insert of a new number): two COPYs of the same new numbers wait in one order
                 fresh.sort(Comparator.comparing(ManifestInput::trackingNumber));
                 String suffix = ",0," + now + "," + now;
                 copy(c, COPY_NEW, csv(fresh, suffix));

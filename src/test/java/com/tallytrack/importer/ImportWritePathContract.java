@@ -2,10 +2,12 @@ package com.tallytrack.importer;
 
 import static com.tallytrack.importer.ImportFixtures.HEADER;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +24,11 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockMultipartFile;
@@ -171,7 +176,8 @@ abstract class ImportWritePathContract {
      * back whole and is retried, now seeing the stored row. Nothing is lost or logged twice.
      */
     @Test
-    void aNumberInsertedByAnOpenTransactionIsRetriedAsStoredOnceThatCommits() throws Exception {
+    @ExtendWith(OutputCaptureExtension.class)
+    void aNumberInsertedByAnOpenTransactionIsRetriedAsStoredOnceThatCommits(CapturedOutput output) throws Exception {
         String p = prefix();
         ManifestInput theirs = row(p + "X", "THEIRS");
         try (Connection other = dataSource.getConnection()) {
@@ -191,7 +197,8 @@ abstract class ImportWritePathContract {
             try {
                 Future<ManifestService.UpsertResult> ours = pool.submit(
                         () -> writer.write(List.of(row(p + "X", "OURS"), row(p + "Y", "OURS"))));
-                Thread.sleep(700); // the batch is now waiting for the open transaction's row
+                // the batch's write is blocked on the open transaction's row, not merely not yet started
+                await().atMost(Duration.ofSeconds(20)).until(this::aSessionWaitsForALock);
                 assertThat(ours).as("waits for the open transaction").isNotDone();
                 other.commit();
                 assertThat(ours.get(30, TimeUnit.SECONDS)).isEqualTo(new ManifestService.UpsertResult(1, 1, 0));
@@ -199,12 +206,22 @@ abstract class ImportWritePathContract {
                 pool.shutdownNow();
             }
         }
+        assertThat(output.getAll()).as("the first attempt failed on the duplicate key and was retried")
+                .contains("import batch conflicted with another writer (attempt 1), retrying: DuplicateKeyException");
         assertThat(manifests.getByTrackingNumber(p + "X").packageNumber()).isEqualTo("OURS");
         assertThat(manifests.getByTrackingNumber(p + "X").version()).isEqualTo(1);
         assertThat(manifests.getByTrackingNumber(p + "Y").packageNumber()).isEqualTo("OURS");
         assertThat(entries(p, "insert")).containsOnlyKeys(p + "X", p + "Y")
                 .allSatisfy((tracking, count) -> assertThat(count).isEqualTo(1L));
         assertThat(entries(p, "update")).containsOnlyKeys(p + "X");
+    }
+
+    /** PostgreSQL: a backend waiting on a lock; H2: a session with a blocker. */
+    private boolean aSessionWaitsForALock() {
+        String sql = expectsCopy()
+                ? "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                : "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL";
+        return jdbc.sql(sql).query(Long.class).single() > 0;
     }
 
     private static ManifestInput row(String tracking, String pkg) {

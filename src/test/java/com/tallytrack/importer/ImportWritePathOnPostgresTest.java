@@ -4,7 +4,7 @@ import org.springframework.test.context.ContextConfiguration;
 
 import com.tallytrack.support.PostgresInitializer;
 
-/** The import's write path on the shared embedded PostgreSQL 17: COPY into a staging table, one upsert. */
+/** The import's write path on the shared embedded PostgreSQL 17: COPY of new rows, staging upsert of stored ones. */
 @ContextConfiguration(initializers = PostgresInitializer.class)
 class ImportWritePathOnPostgresTest extends ImportWritePathContract {
 
