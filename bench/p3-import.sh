@@ -23,8 +23,10 @@
 # what any of them keeps. (jvm.gc.live.data.size is no measure here: the serial collector updates it only at a full
 # collection, and none happens during an import.) No collection is forced between the timed uploads: a full
 # collection also resizes the serial collector's young generation, which stays at its start-up size until the
-# first one, so it would make the later uploads faster than a user sees them. Service CPU: the service process's CPU time during the upload (on PostgreSQL
-# the server's own work is in its processes, not included), steadier than wall time on a loaded machine. The per-IP query rate limit is raised for the wrk part only (one IP).
+# first one, so it would make the later uploads faster than a user sees them.
+# Service CPU: the service process's CPU time during the upload (on PostgreSQL the server's own work is in its
+# processes, not included), steadier than wall time on a loaded machine. The per-IP query rate limit is raised for
+# the wrk part only (one IP).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/lib.sh

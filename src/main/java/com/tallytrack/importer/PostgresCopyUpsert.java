@@ -46,7 +46,8 @@ import com.tallytrack.manifest.ManifestsChanged;
  *
  * <p>A first upload of new rows thus costs what a {@code COPY} costs plus the change log. A number another writer
  * inserts between the probe and the {@code COPY} makes the {@code COPY} fail with a duplicate key; the whole batch
- * rolls back and {@link ImportBatchWriter} retries it, when the probe sees the other writer's row.
+ * rolls back and {@link ImportBatchWriter} retries it with every row through the staging upsert, which waits for
+ * such a row instead of failing on it.
  */
 final class PostgresCopyUpsert {
 

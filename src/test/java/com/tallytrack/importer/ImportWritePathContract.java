@@ -173,7 +173,7 @@ abstract class ImportWritePathContract {
     /**
      * Another session inserted a number of the batch and has not committed: the batch does not see it, tries to
      * insert it and waits; when the other session commits, the batch's attempt fails on the duplicate key, rolls
-     * back whole and is retried, now seeing the stored row. Nothing is lost or logged twice.
+     * back whole and is retried through the upsert, which now finds the stored row. Nothing is lost or logged twice.
      */
     @Test
     @ExtendWith(OutputCaptureExtension.class)
@@ -216,10 +216,11 @@ abstract class ImportWritePathContract {
         assertThat(entries(p, "update")).containsOnlyKeys(p + "X");
     }
 
-    /** PostgreSQL: a backend waiting on a lock; H2: a session with a blocker. */
+    /** PostgreSQL: the batch's COPY waiting on a lock; H2: a session with a blocker. */
     private boolean aSessionWaitsForALock() {
         String sql = expectsCopy()
-                ? "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                ? "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        + "AND query LIKE 'COPY cargo_manifest%'"
                 : "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL";
         return jdbc.sql(sql).query(Long.class).single() > 0;
     }
