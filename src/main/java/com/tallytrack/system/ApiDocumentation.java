@@ -6,6 +6,10 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+
+import io.swagger.v3.core.jackson.ModelResolver;
+import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.media.BooleanSchema;
@@ -19,12 +23,19 @@ import io.swagger.v3.oas.models.parameters.RequestBody;
 /**
  * Corrections to the generated OpenAPI document (issue 12.8): the container's {@code /error} dispatch target is
  * not an API, and the upload is a {@code multipart/form-data} form with a {@code file} part, which is what its
- * clients must send (the generator cannot tell from a handler that takes the part and two flags).
+ * clients must send (the generator cannot tell from a handler that takes the part and two flags). The schemas
+ * name their properties in snake case, as the API's JSON does ({@code spring.jackson.property-naming-strategy}):
+ * the generator works from its own Jackson 2 mapper, which does not read Spring's Jackson settings.
  */
 @Configuration(proxyBeanMethods = false)
 class ApiDocumentation {
 
     static final String UPLOAD = "/api/v1/admin/manifest/upload";
+
+    @Bean
+    ModelResolver snakeCaseSchemas() {
+        return new ModelResolver(Json.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE));
+    }
 
     @Bean
     OpenApiCustomizer apiDocumentationCorrections() {

@@ -11,7 +11,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
+import com.jayway.jsonpath.JsonPath;
 import com.tallytrack.carrier.CarrierCache;
 import com.tallytrack.manifest.ManifestInput;
 import com.tallytrack.manifest.ManifestService;
@@ -258,5 +261,85 @@ class TrackingApiTest {
             mvc.perform(query("{\"tracking_number\":\"OB" + clientIp.replace(".", "") + "00" + i + "\"}"))
                     .andExpect(status().isOk());
         }
+    }
+
+    @Test
+    void theQueryReadsJsonInAnyCharsetAndAnswersJsonWhateverAcceptNamesIt() throws Exception {
+        String tracking = unique("CS");
+        byte[] utf16 = ("{\"tracking_number\":\"" + tracking + "\"}").getBytes(StandardCharsets.UTF_16);
+        mvc.perform(post("/api/v1/tracking/query").with(from(clientIp))
+                        .contentType("application/json;charset=UTF-16").content(utf16))
+                .andExpect(status().isOk())
+                .andExpect(header().string("Content-Type", "application/json"))
+                .andExpect(jsonPath("$.cleaned_tracking_number").value(tracking));
+        for (String accept : List.of("*/*", "application/*", "text/html, application/json;q=0.9")) {
+            mvc.perform(query("{\"tracking_number\":\"" + tracking + "\"}").header("Accept", accept))
+                    .andExpect(status().isOk())
+                    .andExpect(header().string("Content-Type", "application/json"))
+                    .andExpect(jsonPath("$.success").value(true));
+        }
+        mvc.perform(post("/api/v1/tracking/query").with(from(clientIp)).contentType("application/vnd.query+json")
+                        .content("{\"tracking_number\":\"" + tracking + "\"}"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.cleaned_tracking_number").value(tracking));
+    }
+
+    @Test
+    void aQueryBodyThatIsNotJsonIs415AndAnAcceptJsonCannotMeetIs406() throws Exception {
+        mvc.perform(post("/api/v1/tracking/query").with(from(clientIp)).contentType(MediaType.TEXT_PLAIN)
+                        .content("SF1234567890"))
+                .andExpect(status().isUnsupportedMediaType())
+                .andExpect(jsonPath("$.error.code").value("UNSUPPORTED_MEDIA_TYPE"));
+        mvc.perform(post("/api/v1/tracking/query").with(from(clientIp)).content("{\"tracking_number\":\"SF1\"}"))
+                .andExpect(status().isUnsupportedMediaType())
+                .andExpect(jsonPath("$.error.code").value("UNSUPPORTED_MEDIA_TYPE"));
+        mvc.perform(post("/api/v1/tracking/query").with(from(clientIp)).contentType("not a media type")
+                        .content("{}"))
+                .andExpect(status().isUnsupportedMediaType());
+        for (String accept : List.of("application/xml", "text/plain, text/html")) {
+            mvc.perform(query("{\"tracking_number\":\"SF1234567890\"}").header("Accept", accept)
+                            .header("Accept-Language", "en"))
+                    .andExpect(status().isNotAcceptable())
+                    .andExpect(jsonPath("$.error.code").value("NOT_ACCEPTABLE"))
+                    .andExpect(jsonPath("$.error.message").value(containsString("application/json")));
+        }
+    }
+
+    @Test
+    void aMissingOrMalformedQueryBodyIs400AndCostsNoRateBudget() throws Exception {
+        // the limit here is 5 a minute: seven refused bodies and then a good query still answer
+        for (String body : List.of("", "null", "{\"tracking_number\":", "[1,2]", "{\"tracking_number\":[1]}",
+                "{\"include_journey\":\"perhaps\"}", "{\"tracking_number\":\"SF1\"} trailing")) {
+            mvc.perform(query(body))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(jsonPath("$.error.code").value("MALFORMED_REQUEST"))
+                    .andExpect(content().string(not(containsString("Exception"))))
+                    .andExpect(content().string(not(containsString("jackson"))));
+        }
+        mvc.perform(query("{\"tracking_number\":\"" + unique("MB") + "\"}"))
+                .andExpect(status().isOk());
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesTheQueryBodyAndAnswerInSnakeCase() throws Exception {
+        String doc = mvc.perform(get("/v3/api-docs")).andExpect(status().isOk()).andReturn().getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+        String query = "$.paths['/api/v1/tracking/query'].post";
+        assertThat((String) JsonPath.read(doc, query + ".requestBody.content['application/json'].schema['$ref']"))
+                .endsWith("/QueryRequest");
+        assertThat((Boolean) JsonPath.read(doc, query + ".requestBody.required")).isTrue();
+        List<String> answers = JsonPath.read(doc,
+                query + ".responses['200'].content['application/json'].schema.oneOf[*]['$ref']");
+        assertThat(answers).anySatisfy(ref -> assertThat(ref).endsWith("/TrackingQueryResult"))
+                .anySatisfy(ref -> assertThat(ref).endsWith("/JourneyQueryResult"));
+        // the servlet request and response the handler takes are not parameters of the API
+        assertThat(JsonPath.<java.util.Map<String, Object>>read(doc, query)).doesNotContainKey("parameters");
+        // named as the JSON is (snake case), not as the Java record components are
+        assertThat(JsonPath.<java.util.Map<String, Object>>read(doc, "$.components.schemas.QueryRequest.properties"))
+                .containsOnlyKeys("tracking_number", "company_code", "phone", "include_journey");
+        assertThat(JsonPath.<java.util.Map<String, Object>>read(doc,
+                "$.components.schemas.TrackingQueryResult.properties"))
+                .containsKeys("original_tracking_number", "has_package_association", "manifest_info")
+                .doesNotContainKeys("originalTrackingNumber");
     }
 }
