@@ -401,7 +401,8 @@ abstract class ManifestImportApiContract {
     @Test
     void twoConcurrentUploadsOfTheSameNumbersBothFinishConsistently() throws Exception {
         String p = prefix();
-        int n = 3000;
+        // more than two batches, so the two uploads' batches interleave and one commits while the other writes
+        int n = 2 * properties.batchSize() + properties.batchSize() / 2;
         List<String> lines = new ArrayList<>();
         lines.add(HEADER);
         for (int i = 0; i < n; i++) {
