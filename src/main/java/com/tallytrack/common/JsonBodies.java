@@ -1,7 +1,10 @@
 package com.tallytrack.common;
 
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Enumeration;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,6 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
+import org.springframework.http.converter.HttpMessageConversionException;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.stereotype.Component;
@@ -17,6 +21,7 @@ import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.InvalidDefinitionException;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -42,64 +47,92 @@ public class JsonBodies {
         this.objectMapper = objectMapper;
     }
 
-    private static final List<MediaType> JSON = List.of(MediaType.APPLICATION_JSON);
+    private static final MediaType ANY_JSON = new MediaType("application", "*+json");
+    private static final List<MediaType> JSON = List.of(MediaType.APPLICATION_JSON, ANY_JSON);
 
     /**
      * The body as {@code type}; never {@code null} (an empty body or a JSON {@code null} is a missing body). Checks
-     * first that the body is JSON and that the client accepts a JSON answer.
+     * first that the body is JSON and that the client accepts a JSON answer. The charset is the one the
+     * {@code Content-Type} names (the request's own encoding is forced to UTF-8 by Spring Boot's encoding
+     * filter); without one Jackson detects UTF-8, UTF-16 or UTF-32 itself.
      */
     public <T> T read(HttpServletRequest request, Class<T> type)
             throws HttpMediaTypeNotSupportedException, HttpMediaTypeNotAcceptableException {
-        if (!isJson(request.getContentType())) {
+        MediaType contentType = jsonType(request.getContentType());
+        if (contentType == null) {
+            if (request.getContentLengthLong() <= 0 && request.getHeader(HttpHeaders.TRANSFER_ENCODING) == null) {
+                // no body at all (neither a length nor chunks): missing, as Spring MVC's reading says
+                throw missingBody(request);
+            }
             throw new HttpMediaTypeNotSupportedException("Content-Type '" + request.getContentType()
                     + "' is not supported");
         }
-        if (!acceptsJson(request.getHeader(HttpHeaders.ACCEPT))) {
+        if (!acceptsJson(request.getHeaders(HttpHeaders.ACCEPT))) {
             throw new HttpMediaTypeNotAcceptableException(JSON);
         }
         T value;
         try {
-            String charset = request.getCharacterEncoding();
-            value = charset == null || StandardCharsets.UTF_8.name().equalsIgnoreCase(charset)
+            Charset charset = contentType.getCharset();
+            value = charset == null || StandardCharsets.UTF_8.equals(charset)
                     ? objectMapper.readValue(request.getInputStream(), type)
-                    : objectMapper.readValue(request.getReader(), type);
+                    : objectMapper.readValue(new InputStreamReader(request.getInputStream(), charset), type);
+        } catch (InvalidDefinitionException e) {
+            // a type Jackson cannot build is the server's mistake, as on the converter path
+            throw new HttpMessageConversionException("Type definition error: " + e.getType(), e);
         } catch (JacksonException | IOException e) {
             throw new HttpMessageNotReadableException("JSON parse error: " + e.getMessage(), e,
                     new ServletServerHttpRequest(request));
         }
         if (value == null) {
-            throw new HttpMessageNotReadableException("Required request body is missing",
-                    new ServletServerHttpRequest(request));
+            throw missingBody(request);
         }
         return value;
     }
 
-    /** {@code application/json} or {@code application/*+json}, the media types Jackson's converter reads. */
-    private static boolean isJson(String contentType) {
+    private static HttpMessageNotReadableException missingBody(HttpServletRequest request) {
+        return new HttpMessageNotReadableException("Required request body is missing",
+                new ServletServerHttpRequest(request));
+    }
+
+    /**
+     * The {@code Content-Type} when it is one Jackson's converter reads ({@code application/json},
+     * {@code application/*+json}), else {@code null} (also for none, an unparsable one or a charset the JVM lacks).
+     */
+    private static MediaType jsonType(String contentType) {
         if (contentType == null) {
-            return false;
+            return null;
         }
         try {
             MediaType type = MediaType.parseMediaType(contentType);
-            return type.isCompatibleWith(MediaType.APPLICATION_JSON)
-                    || "application".equals(type.getType()) && type.getSubtype().endsWith("+json");
-        } catch (InvalidMediaTypeException e) {
-            return false;
+            return MediaType.APPLICATION_JSON.includes(type) || ANY_JSON.includes(type) ? type : null;
+        } catch (IllegalArgumentException e) { // InvalidMediaTypeException, an unknown charset
+            return null;
         }
     }
 
-    /** No {@code Accept}, or one that names JSON or a wildcard covering it (an unparsable one accepts nothing). */
-    private static boolean acceptsJson(String accept) {
-        if (accept == null || accept.isBlank()) {
+    /**
+     * No {@code Accept}, or one (over all its headers) that names JSON, a {@code +json} type or a wildcard covering
+     * them; an unparsable one accepts nothing. The answer is {@code application/json} in every case.
+     */
+    private static boolean acceptsJson(Enumeration<String> headers) {
+        if (headers == null || !headers.hasMoreElements()) {
             return true;
         }
         try {
-            for (MediaType type : MediaType.parseMediaTypes(accept)) {
-                if (type.isCompatibleWith(MediaType.APPLICATION_JSON)) {
-                    return true;
+            boolean any = false;
+            while (headers.hasMoreElements()) {
+                String header = headers.nextElement();
+                if (header == null || header.isBlank()) {
+                    continue;
+                }
+                any = true;
+                for (MediaType type : MediaType.parseMediaTypes(header)) {
+                    if (type.isCompatibleWith(MediaType.APPLICATION_JSON) || type.isCompatibleWith(ANY_JSON)) {
+                        return true;
+                    }
                 }
             }
-            return false;
+            return !any;
         } catch (InvalidMediaTypeException e) {
             return false;
         }

@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Configuration;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 
 import io.swagger.v3.core.jackson.ModelResolver;
-import io.swagger.v3.core.util.Json;
+import io.swagger.v3.core.util.Json31;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.media.BooleanSchema;
@@ -34,7 +34,9 @@ class ApiDocumentation {
 
     @Bean
     ModelResolver snakeCaseSchemas() {
-        return new ModelResolver(Json.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE));
+        // springdoc's own default is this resolver on the OpenAPI 3.1 mapper; it replaces that one
+        return new ModelResolver(Json31.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE))
+                .openapi31(true);
     }
 
     @Bean

@@ -282,6 +282,42 @@ class TrackingApiTest {
                         .content("{\"tracking_number\":\"" + tracking + "\"}"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.cleaned_tracking_number").value(tracking));
+
+    }
+
+    @Test
+    void aPlusJsonAcceptOrOneOfTwoAcceptHeadersNamingJsonGetsJson() throws Exception {
+        String tracking = unique("AJ");
+        for (String accept : List.of("application/vnd.api+json", "application/problem+json, text/html")) {
+            mvc.perform(query("{\"tracking_number\":\"" + tracking + "\"}").header("Accept", accept))
+                    .andExpect(status().isOk())
+                    .andExpect(header().string("Content-Type", "application/json"));
+        }
+        // two Accept headers are one list: the second names JSON
+        mvc.perform(query("{\"tracking_number\":\"" + tracking + "\"}").header("Accept", "text/html")
+                        .header("Accept", "application/json"))
+                .andExpect(status().isOk());
+    }
+
+    @Test
+    void theCharsetOfTheContentTypeDecodesTheQueryBody() throws Exception {
+        // ISO-8859-1 0xE9 is not UTF-8: read as UTF-8 this body is malformed; read as Latin-1 it is a number
+        // with an "é", which the validation refuses by name
+        byte[] latin1 = "{\"tracking_number\":\"SF12345678\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+        mvc.perform(post("/api/v1/tracking/query").with(from(clientIp))
+                        .contentType("application/json;charset=ISO-8859-1").content(latin1))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error.code").value("INVALID_TRACKING_NUMBER"))
+                .andExpect(jsonPath("$.error.details.reason").value("INVALID_CHARACTERS"));
+        String tracking = unique("LA");
+        mvc.perform(post("/api/v1/tracking/query").with(from(clientIp))
+                        .contentType("application/json;charset=windows-1252")
+                        .content(("{\"tracking_number\":\"" + tracking + "\"}").getBytes(StandardCharsets.ISO_8859_1)))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.cleaned_tracking_number").value(tracking));
+        mvc.perform(post("/api/v1/tracking/query").with(from(clientIp))
+                        .contentType("application/json;charset=no-such-charset").content("{}"))
+                .andExpect(status().isUnsupportedMediaType());
     }
 
     @Test
@@ -295,7 +331,17 @@ class TrackingApiTest {
                 .andExpect(jsonPath("$.error.code").value("UNSUPPORTED_MEDIA_TYPE"));
         mvc.perform(post("/api/v1/tracking/query").with(from(clientIp)).contentType("not a media type")
                         .content("{}"))
-                .andExpect(status().isUnsupportedMediaType());
+                .andExpect(status().isUnsupportedMediaType())
+                .andExpect(jsonPath("$.error.code").value("UNSUPPORTED_MEDIA_TYPE"));
+        for (String wildcard : List.of("*/*", "application/*")) {
+            mvc.perform(post("/api/v1/tracking/query").with(from(clientIp)).contentType(wildcard)
+                            .content("{\"tracking_number\":\"SF1234567890\"}"))
+                    .andExpect(status().isUnsupportedMediaType());
+        }
+        // no body and no Content-Type: a missing body, as on Spring MVC's own path
+        mvc.perform(post("/api/v1/tracking/query").with(from(clientIp)))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error.code").value("MALFORMED_REQUEST"));
         for (String accept : List.of("application/xml", "text/plain, text/html")) {
             mvc.perform(query("{\"tracking_number\":\"SF1234567890\"}").header("Accept", accept)
                             .header("Accept-Language", "en"))
