@@ -41,14 +41,14 @@ import tools.jackson.databind.ObjectMapper;
 @Component
 public class JsonBodies {
 
+    private static final MediaType ANY_JSON = new MediaType("application", "*+json");
+    private static final List<MediaType> JSON = List.of(MediaType.APPLICATION_JSON, ANY_JSON);
+
     private final ObjectMapper objectMapper;
 
     JsonBodies(ObjectMapper objectMapper) {
         this.objectMapper = objectMapper;
     }
-
-    private static final MediaType ANY_JSON = new MediaType("application", "*+json");
-    private static final List<MediaType> JSON = List.of(MediaType.APPLICATION_JSON, ANY_JSON);
 
     /**
      * The body as {@code type}; never {@code null} (an empty body or a JSON {@code null} is a missing body). Checks

@@ -103,10 +103,6 @@ final class PostgresCopyUpsert {
         this.clock = clock;
     }
 
-    ManifestService.UpsertResult write(List<ManifestInput> rows, String source) {
-        return write(rows, source, true);
-    }
-
     /**
      * @param copyNew {@code false} sends every row through the staging upsert, which waits for a concurrent
      *                insert of the same number instead of failing on it (the retry after a duplicate key)

@@ -282,7 +282,6 @@ class TrackingApiTest {
                         .content("{\"tracking_number\":\"" + tracking + "\"}"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.cleaned_tracking_number").value(tracking));
-
     }
 
     @Test
