@@ -6,6 +6,7 @@
 #   app/lib/              class path load faster than nested jars and can be cached
 #   app/tallytrack.aot    JDK 25 AOT cache, from one training run that starts the context and exits
 #                         (-Dspring.context.exit=onRefresh); or app/tallytrack.jsa, a CDS archive, on JDK 17
+#   app/compiler-directives.json  what the launcher's default options keep away from the C2 compiler (P1w)
 #   app/cache.jdk         the exact JDK version that wrote the cache (the launcher uses it with that JDK only)
 # TALLYTRACK_SKIP_TRAINING=true skips the training run (the launcher then runs without a cache).
 set -eu
@@ -29,6 +30,7 @@ if [ -n "$jdk" ]; then java="$jdk/bin/java"; else java=java; fi
 version=$(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$jdk/release" 2>/dev/null || true)
 
 "$java" -Djarmode=tools -jar "$jar" extract --destination "$out/app" >/dev/null
+cp "$(dirname "$launcher_src")/compiler-directives.json" "$out/app/compiler-directives.json"
 
 if [ "${TALLYTRACK_SKIP_TRAINING:-false}" = "true" ] || [ -z "$version" ]; then
     echo "tallytrack layout: $out (no start-up cache)"
@@ -44,8 +46,10 @@ fi
 
 # The training run: the embedded default in a throw-away folder, with Spring AOT as the launcher runs it. With curl
 # it is the first minutes of a node: started on a free port, once ready it answers the public query (the demo
-# number), pages, an admin sign-in, the admin lists and two uploads (CSV, save mode), then is stopped with SIGTERM;
-# the cache keeps the classes of all that and the method profiles (JEP 515), so a real start has them loaded and
+# number), pages, an admin sign-in, the admin lists and two uploads (CSV, save mode), then is stopped with SIGTERM.
+# The simulator pushes once a second instead of every 30 s, so the carrier callbacks and the HTTP client that posts
+# them are in the cache too (a node's first push otherwise loads ~200 classes and deoptimises the query path). The
+# cache keeps the classes of all that and the method profiles (JEP 515), so a real start has them loaded and
 # its JIT starts warm. Without curl: stopped right after the context refreshed (-Dspring.context.exit=onRefresh).
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -55,7 +59,7 @@ start=$(date +%s)
 unset_app_env=$(env | sed -n 's/^\(SPRING_[A-Za-z0-9_]*\|TALLYTRACK_[A-Za-z0-9_]*\)=.*/-u \1/p' | tr '\n' ' ')
 log="$target/tallytrack-training.log"
 # the launcher's defaults (its default_opts) and Spring AOT, so the cache matches the runs that use it
-jvm="$(default_opts "$version") -Dspring.aot.enabled=true"
+jvm="$(default_opts "$version" "$out/app") -Dspring.aot.enabled=true"
 
 # train_with_requests: 0 when the JVM exited after the workload and wrote the cache
 train_with_requests() {
@@ -63,6 +67,7 @@ train_with_requests() {
     # shellcheck disable=SC2086 # lists of options
     (cd "$scratch" && exec env $unset_app_env TALLYTRACK_ADMIN_PASSWORD="$password" "$java" $jvm $flag \
         -jar "$out/app/tallytrack.jar" --server.port=0 --tallytrack.query.rate-limit-per-minute=1000000000 \
+        --tallytrack.carrier.simulator.push-interval=1s \
         > "$log" 2>&1) &
     pid=$!
     port=""

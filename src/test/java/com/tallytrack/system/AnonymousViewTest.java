@@ -11,12 +11,16 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.web.context.support.ServletRequestHandledEvent;
 
 import com.jayway.jsonpath.JsonPath;
 import com.tallytrack.manifest.ManifestInput;
@@ -39,6 +43,9 @@ class AnonymousViewTest {
 
     @Autowired
     ManifestService manifests;
+
+    @Autowired
+    ConfigurableApplicationContext context;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -155,5 +162,18 @@ class AnonymousViewTest {
         assertThat((Map<String, Object>) JsonPath.read(batch.body(), "$.results[0].manifest_info"))
                 .containsOnlyKeys("package_number", "manifest_date", "weight");
         assertThat(batch.body()).doesNotContain("SECRET");
+    }
+
+    @Test
+    void requestsPublishNoRequestHandledEvent() throws Exception {
+        // spring.mvc.publish-request-handled-events=false (application.yml): publishing one per request resolved
+        // its type and listeners on every public query, and nothing listens for it
+        List<ServletRequestHandledEvent> seen = new CopyOnWriteArrayList<>();
+        context.addApplicationListener((ApplicationListener<ServletRequestHandledEvent>) seen::add);
+        for (int i = 0; i < 3; i++) {
+            assertThat(send("GET", "/api/v1/health/live", null).statusCode()).isEqualTo(200);
+        }
+        Thread.sleep(300);
+        assertThat(seen).isEmpty();
     }
 }
