@@ -23,6 +23,8 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.web.context.support.ServletRequestHandledEvent;
 
 import com.jayway.jsonpath.JsonPath;
+import io.micrometer.core.instrument.LongTaskTimer;
+import io.micrometer.core.instrument.MeterRegistry;
 import com.tallytrack.manifest.ManifestInput;
 import com.tallytrack.manifest.ManifestService;
 
@@ -46,6 +48,9 @@ class AnonymousViewTest {
 
     @Autowired
     ConfigurableApplicationContext context;
+
+    @Autowired
+    MeterRegistry meters;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -175,5 +180,20 @@ class AnonymousViewTest {
         }
         Thread.sleep(300);
         assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void requestsAreTimedWithoutALongTaskTimer() throws Exception {
+        // management.metrics.observations.ignored-meters=long-task-timer (application.yml): the observation of
+        // every request also started a LongTaskTimer sample (http.server.requests.active), an insert into and a
+        // removal from one concurrent skip list shared by all request threads; the request timer stays
+        for (int i = 0; i < 3; i++) {
+            assertThat(send("GET", "/api/v1/health/live", null).statusCode()).isEqualTo(200);
+        }
+        assertThat(meters.find("http.server.requests").timers()).as("requests are still timed")
+                .anySatisfy(t -> assertThat(t.count()).isPositive());
+        assertThat(meters.getMeters()).as("no long-task timers of observations")
+                .noneMatch(m -> m instanceof LongTaskTimer);
+        assertThat(meters.find("http.server.requests.active").meters()).isEmpty();
     }
 }
