@@ -86,7 +86,7 @@ final class CellValues {
     /**
      * The day of digits the patterns above matched (at most four per field, so no overflow), as the strict ISO
      * formatter {@code uuuu-MM-dd} would read them — without a formatter per cell, whose parsing and resolving was
-     * the largest compilation of a cold import's row path.
+     * one of the largest compilations of a cold import's row path.
      */
     private static LocalDate day(String text, String year, String month, String day) {
         try {
