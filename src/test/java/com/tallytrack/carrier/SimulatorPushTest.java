@@ -14,17 +14,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
 import org.springframework.test.context.ActiveProfiles;
 
 import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
 
 import com.tallytrack.carrier.internal.CarrierResultStore;
 import com.tallytrack.manifest.ManifestInput;
@@ -62,7 +63,7 @@ class SimulatorPushTest {
         @Bean
         FilterRegistrationBean<Filter> simulatorPushCallbackRecorder(Callbacks callbacks) {
             FilterRegistrationBean<Filter> bean = new FilterRegistrationBean<>((request, response, chain) -> {
-                jakarta.servlet.http.HttpServletRequest http = (jakarta.servlet.http.HttpServletRequest) request;
+                HttpServletRequest http = (HttpServletRequest) request;
                 callbacks.seen.add(http.getProtocol() + " upgrade=" + http.getHeader("Upgrade") + " http2-settings="
                         + http.getHeader("HTTP2-Settings"));
                 chain.doFilter(request, response);

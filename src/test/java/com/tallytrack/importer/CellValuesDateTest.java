@@ -41,7 +41,6 @@ class CellValuesDateTest {
     void everyFormGivesTheDayTheStrictFormatterGives() {
         Random random = new Random(20261203L);
         String[] separators = {"-", "/", "."};
-        int checked = 0;
         int refused = 0;
         for (int i = 0; i < 20_000; i++) {
             // leap-year edges and random years; months and days one beyond both ends
@@ -61,9 +60,7 @@ class CellValuesDateTest {
             agrees(y + sep + month + sep + day, expected);
             agrees(y + String.format("%02d%02d", month, day), expected);
             agrees(" " + y + sep + month + sep + day + " 08:30:00 ", expected);
-            checked++;
         }
-        assertThat(checked).isEqualTo(20_000);
         assertThat(refused).as("the generator also makes days that do not exist").isBetween(1_000, 10_000);
     }
 

@@ -23,10 +23,11 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.web.context.support.ServletRequestHandledEvent;
 
 import com.jayway.jsonpath.JsonPath;
-import io.micrometer.core.instrument.LongTaskTimer;
-import io.micrometer.core.instrument.MeterRegistry;
 import com.tallytrack.manifest.ManifestInput;
 import com.tallytrack.manifest.ManifestService;
+
+import io.micrometer.core.instrument.LongTaskTimer;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Issue 12.7: what a caller without a token sees. Health is status only (components with an ADMIN token),
