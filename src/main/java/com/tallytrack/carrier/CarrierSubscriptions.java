@@ -23,6 +23,18 @@ public interface CarrierSubscriptions {
      */
     boolean subscribe(String queryNumber, String companyCode);
 
+    /**
+     * {@link #subscribe} for many numbers at once, the carrier detecting each company: one statement per
+     * {@value #SUBSCRIBE_CHUNK} numbers instead of one per number (an import batch's packages). Numbers that
+     * {@link #subscribe} would skip (blank, longer than Kuaidi100's 32 characters) are skipped; repeats count once.
+     *
+     * @return how many new subscriptions were recorded
+     */
+    int subscribeAll(java.util.Collection<String> queryNumbers);
+
+    /** The most numbers {@link #subscribeAll} puts into one statement. */
+    int SUBSCRIBE_CHUNK = 1_000;
+
     /** The number's subscription, if it has one. */
     Optional<Subscription> find(String queryNumber);
 

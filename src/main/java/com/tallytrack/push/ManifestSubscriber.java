@@ -13,7 +13,8 @@ import com.tallytrack.sync.ManifestChange;
 import com.tallytrack.sync.ManifestChangeListener;
 
 /**
- * Subscribes the package number of every inserted or updated manifest. Every node receives every change and
+ * Subscribes the package number of every inserted or updated manifest, a batch of changes at a time (one statement
+ * per {@link CarrierSubscriptions#SUBSCRIBE_CHUNK} numbers: an import batch is thousands of changes). Every node receives every change and
  * subscribes; {@link CarrierSubscriptions#subscribe} is idempotent (one row per number), and the subscription worker
  * takes each row on one node only, so each package number is subscribed at Kuaidi100 once.
  *
@@ -45,12 +46,7 @@ class ManifestSubscriber implements ManifestChangeListener {
                 packages.add(change.packageNumber());
             }
         }
-        int added = 0;
-        for (String number : packages) {
-            if (subscriptions.subscribe(number, null)) {
-                added++;
-            }
-        }
+        int added = packages.isEmpty() ? 0 : subscriptions.subscribeAll(packages);
         if (added > 0) {
             log.debug("{} package numbers subscribed", added);
         }

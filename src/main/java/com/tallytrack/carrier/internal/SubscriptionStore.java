@@ -7,9 +7,12 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
@@ -87,6 +90,56 @@ public class SubscriptionStore implements CarrierSubscriptions {
         } catch (DuplicateKeyException e) {
             // subscribed by a concurrent caller in the meantime: that is the idempotent outcome
             return false;
+        }
+    }
+
+    @Override
+    public int subscribeAll(Collection<String> queryNumbers) {
+        if (!enabled) {
+            return 0;
+        }
+        // sorted: two nodes subscribing the same batch insert (and lock) the new numbers in one order
+        TreeSet<String> numbers = new TreeSet<>();
+        for (String n : queryNumbers) {
+            if (n != null && !n.isBlank() && n.length() <= 32) {
+                numbers.add(n);
+            }
+        }
+        int added = 0;
+        List<String> chunk = new ArrayList<>(Math.min(numbers.size(), SUBSCRIBE_CHUNK));
+        for (String n : numbers) {
+            chunk.add(n);
+            if (chunk.size() == SUBSCRIBE_CHUNK) {
+                added += insertNew(chunk);
+                chunk.clear();
+            }
+        }
+        return chunk.isEmpty() ? added : added + insertNew(chunk);
+    }
+
+    /** One statement: the numbers not subscribed yet become pending subscriptions; the others are left alone. */
+    private int insertNew(List<String> numbers) {
+        Timestamp now = Timestamp.from(clock.instant());
+        String[] array = numbers.toArray(String[]::new);
+        String insert = "INSERT INTO carrier_subscription (" + COLUMNS + ") SELECT t.n, NULL, 'pending', 0, 0, NULL, "
+                + "NULL, :now, NULL, NULL, :now, :now ";
+        try {
+            if (postgres) {
+                return jdbc.sql(insert + "FROM unnest(CAST(:ns AS varchar[])) AS t(n) ORDER BY t.n "
+                        + "ON CONFLICT (query_number) DO NOTHING").param("ns", array).param("now", now).update();
+            }
+            return jdbc.sql(insert + "FROM UNNEST(CAST(:ns AS VARCHAR ARRAY)) AS t(n) WHERE NOT EXISTS "
+                    + "(SELECT 1 FROM carrier_subscription s WHERE s.query_number = t.n)")
+                    .param("ns", array).param("now", now).update();
+        } catch (DuplicateKeyException e) {
+            // H2: another thread subscribed one of them meanwhile; one at a time then, each idempotent
+            int added = 0;
+            for (String n : numbers) {
+                if (subscribe(n, null)) {
+                    added++;
+                }
+            }
+            return added;
         }
     }
 
