@@ -5,8 +5,6 @@ import java.math.MathContext;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * How cell texts become values, in one place for every format: numbers as a person typed them, dates in the
@@ -17,11 +15,10 @@ final class CellValues {
     /** Excel keeps 15 significant digits; more are noise of the binary double. */
     private static final MathContext EXCEL_DIGITS = new MathContext(15);
 
-    private static final Pattern DATE = Pattern.compile(
-            "(\\d{4})([-/.])(\\d{1,2})\\2(\\d{1,2})(?:[ T]\\d{1,2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?)?");
-    private static final Pattern COMPACT_DATE = Pattern.compile("(\\d{4})(\\d{2})(\\d{2})");
-    /** Compiled once: {@code String.matches} would compile it again for every cell of every row. */
-    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d{1,3})?");
+    // The row path reads every number and date of an import (100,000 rows: 600,000 cells) with hand-written
+    // scanners, not regular expressions: a cold import ran java.util.regex interpreted or at C1 for its first
+    // rows, and its match trees were among the larger C2 compilations. CellValuesScannerTest holds the
+    // expressions each scanner replaces and checks them against each other.
 
     private CellValues() {
     }
@@ -58,7 +55,7 @@ final class CellValues {
             }
         }
         String s = sb.toString();
-        if (s.isEmpty() || !DECIMAL.matcher(s).matches()) {
+        if (!isDecimal(s)) {
             throw new NumberFormatException(text);
         }
         return new BigDecimal(s);
@@ -72,25 +69,142 @@ final class CellValues {
      */
     static LocalDate date(String text) {
         String s = text.strip();
-        Matcher m = DATE.matcher(s);
-        if (m.matches()) {
-            return day(s, m.group(1), m.group(3), m.group(4));
+        int n = s.length();
+        if (n == 8 && digits(s, 0, 8) == 8) {
+            return day(s, number(s, 0, 4), number(s, 4, 6), number(s, 6, 8));
         }
-        m = COMPACT_DATE.matcher(s);
-        if (m.matches()) {
-            return day(s, m.group(1), m.group(2), m.group(3));
+        if (n < 8 || digits(s, 0, 4) != 4) {
+            throw notADate(s);
         }
-        throw new DateTimeParseException("not a date", s, 0);
+        char separator = s.charAt(4);
+        if (separator != '-' && separator != '/' && separator != '.') {
+            throw notADate(s);
+        }
+        int monthDigits = digits(s, 5, n);
+        int i = 5 + monthDigits;
+        if (monthDigits < 1 || monthDigits > 2 || i >= n || s.charAt(i) != separator) {
+            throw notADate(s);
+        }
+        int dayDigits = digits(s, i + 1, n);
+        int end = i + 1 + dayDigits;
+        if (dayDigits < 1 || dayDigits > 2 || !(end == n || timeOfDay(s, end))) {
+            throw notADate(s);
+        }
+        return day(s, number(s, 0, 4), number(s, 5, i), number(s, i + 1, end));
     }
 
     /**
-     * The day of digits the patterns above matched (at most four per field, so no overflow), as the strict ISO
-     * formatter {@code uuuu-MM-dd} would read them — without a formatter per cell, whose parsing and resolving was
-     * one of the largest compilations of a cold import's row path.
+     * {@code [ T]H{1,2}:MM(:SS(.fraction)?)?} from {@code from} to the end of the text (the time a spreadsheet
+     * may add to a date; it is ignored).
      */
-    private static LocalDate day(String text, String year, String month, String day) {
+    private static boolean timeOfDay(String s, int from) {
+        int n = s.length();
+        char c = s.charAt(from);
+        if (c != ' ' && c != 'T') {
+            return false;
+        }
+        int hourDigits = digits(s, from + 1, n);
+        int i = from + 1 + hourDigits;
+        if (hourDigits < 1 || hourDigits > 2 || i >= n || s.charAt(i) != ':' || digits(s, i + 1, n) != 2) {
+            return false;
+        }
+        i += 3;
+        if (i == n) {
+            return true;
+        }
+        if (s.charAt(i) != ':' || digits(s, i + 1, n) != 2) {
+            return false;
+        }
+        i += 3;
+        if (i == n) {
+            return true;
+        }
+        return s.charAt(i) == '.' && i + 1 < n && digits(s, i + 1, n) == n - i - 1;
+    }
+
+    /** {@code [+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?}, the whole text; digits are ASCII, as {@code \d} is. */
+    static boolean isDecimal(String s) {
+        int n = s.length();
+        int i = 0;
+        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            i++;
+        }
+        int whole = digits(s, i, n);
+        i += whole;
+        int fraction = 0;
+        if (i < n && s.charAt(i) == '.') {
+            fraction = digits(s, i + 1, n);
+            i += 1 + fraction;
+        }
+        if (whole == 0 && fraction == 0) {
+            return false;
+        }
+        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+                i++;
+            }
+            int exponent = digits(s, i, n);
+            if (exponent < 1 || exponent > 3) {
+                return false;
+            }
+            i += exponent;
+        }
+        return i == n;
+    }
+
+    /**
+     * {@code \d(\.\d+)?[eE]\+\d+}, the whole text: how Excel shows a long number it keeps as a double (and
+     * writes it so into a CSV); a tracking number in this form has lost its digits.
+     */
+    static boolean isExponentForm(String s) {
+        int n = s.length();
+        if (digits(s, 0, 1) != 1) {
+            return false;
+        }
+        int i = 1;
+        if (i < n && s.charAt(i) == '.') {
+            int fraction = digits(s, i + 1, n);
+            if (fraction == 0) {
+                return false;
+            }
+            i += 1 + fraction;
+        }
+        if (i + 2 >= n || (s.charAt(i) != 'e' && s.charAt(i) != 'E') || s.charAt(i + 1) != '+') {
+            return false;
+        }
+        return digits(s, i + 2, n) == n - i - 2;
+    }
+
+    /** How many ASCII digits follow one another from {@code from} (at most up to {@code to}). */
+    static int digits(String s, int from, int to) {
+        int i = from;
+        while (i < to && i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            i++;
+        }
+        return i - from;
+    }
+
+    /** The ASCII digits from {@code from} to {@code to} as a number (at most four of them here). */
+    private static int number(String s, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            value = value * 10 + (s.charAt(i) - '0');
+        }
+        return value;
+    }
+
+    private static DateTimeParseException notADate(String s) {
+        return new DateTimeParseException("not a date", s, 0);
+    }
+
+    /**
+     * The day the digits name, as the strict ISO formatter {@code uuuu-MM-dd} would read them — without a formatter
+     * per cell, whose parsing and resolving was one of the largest compilations of a cold import's row path.
+     */
+    private static LocalDate day(String text, int year, int month, int day) {
         try {
-            return LocalDate.of(Integer.parseInt(year), Integer.parseInt(month), Integer.parseInt(day));
+            return LocalDate.of(year, month, day);
         } catch (DateTimeException e) {
             throw new DateTimeParseException("no such day: " + e.getMessage(), text, 0, e);
         }

@@ -42,9 +42,6 @@ final class ImportRun implements RowReader.Sink {
         void update(ImportRun run);
     }
 
-    private static final java.util.regex.Pattern EXPONENT = java.util.regex.Pattern.compile(
-            "\\d(\\.\\d+)?[eE]\\+\\d+");
-
     private final ImportProperties properties;
     private final BatchSink writer;
     private final Messages messages;
@@ -213,7 +210,7 @@ final class ImportRun implements RowReader.Sink {
             }
         }
         String tracking = text(cells, Column.TRACKING_NUMBER);
-        if (tracking != null && EXPONENT.matcher(tracking).matches()) {
+        if (tracking != null && CellValues.isExponentForm(tracking)) {
             // Excel showed a long number in exponent form and saved the CSV that way: the digits are lost
             rowErrors.add(new RowError(rowNumber, Column.TRACKING_NUMBER.field, "TRACKING_NUMBER_AS_EXPONENT",
                     text("importer.violation.TRACKING_NUMBER_AS_EXPONENT", tracking)));
