@@ -99,12 +99,15 @@ upload() {
         | sed -n 's/.*"job_id":"\([^"]*\)".*/\1/p')
     [[ -n "$job" ]] || { echo "upload of $file was not accepted" >&2; return 1; }
     # the heap, every 200 ms (as often as the poll loop used to look)
-    ( while :; do echo "$(heap_used)"; sleep 0.2; done ) > "$WORK/heap-$job" 2>/dev/null &
+    # (it ends by itself when this script does: $$ is the script's own process in the subshell too)
+    ( while kill -0 $$ 2>/dev/null; do echo "$(heap_used)"; sleep 0.2; done ) > "$WORK/heap-$job" 2>/dev/null &
     sampler=$!
     local end=""
     if { curl -sN --max-time 900 -H "Authorization: Bearer $TOKEN" \
             "$BASE/api/v1/admin/manifest/upload/jobs/$job/events" || true; } | grep -m1 -q '^event:done'; then
         end=$(now_ms)
+    else
+        echo "job $job: its event stream ended without a done event; timed by polling instead" >&2
     fi
     while :; do
         body=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/admin/manifest/upload/jobs/$job")
@@ -115,7 +118,7 @@ upload() {
     local ms=$(( ${end:-$(now_ms)} - start ))
     kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
     heapmax=$heap0
-    for h in $(cat "$WORK/heap-$job") $(heap_used); do
+    for h in $(<"$WORK/heap-$job") $(heap_used); do
         if [[ $h =~ ^[0-9]+$ ]] && (( h > heapmax )); then heapmax=$h; fi
     done
     [[ $state == COMPLETED ]] || { echo "job $job $state: $body" >&2; return 1; }

@@ -1,6 +1,7 @@
 package com.tallytrack.carrier;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -24,16 +25,14 @@ public interface CarrierSubscriptions {
     boolean subscribe(String queryNumber, String companyCode);
 
     /**
-     * {@link #subscribe} for many numbers at once, the carrier detecting each company: one statement per
-     * {@value #SUBSCRIBE_CHUNK} numbers instead of one per number (an import batch's packages). Numbers that
-     * {@link #subscribe} would skip (blank, longer than Kuaidi100's 32 characters) are skipped; repeats count once.
+     * {@link #subscribe} for many numbers at once, the carrier detecting each company, with a few statements
+     * instead of one per number (an import batch's packages). Numbers that {@link #subscribe} would skip (blank,
+     * longer than Kuaidi100's 32 characters) are skipped, repeats count once. Does nothing when subscriptions are
+     * off. Call it outside a transaction: each statement commits on its own.
      *
      * @return how many new subscriptions were recorded
      */
-    int subscribeAll(java.util.Collection<String> queryNumbers);
-
-    /** The most numbers {@link #subscribeAll} puts into one statement. */
-    int SUBSCRIBE_CHUNK = 1_000;
+    int subscribeAll(Collection<String> queryNumbers);
 
     /** The number's subscription, if it has one. */
     Optional<Subscription> find(String queryNumber);

@@ -177,7 +177,7 @@ final class CellValues {
     }
 
     /** How many ASCII digits follow one another from {@code from} (at most up to {@code to}). */
-    static int digits(String s, int from, int to) {
+    private static int digits(String s, int from, int to) {
         int i = from;
         while (i < to && i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
             i++;

@@ -1,6 +1,5 @@
 package com.tallytrack.manifest;
 
-
 /**
  * The one rule for tracking numbers (快递单号), shared by the public query, the manifests API and the importer:
  * trimmed, upper-case, ASCII letters and digits only, 6 to 50 characters.
@@ -13,7 +12,6 @@ public final class TrackingNumbers {
 
     public static final int MIN_LENGTH = 6;
     public static final int MAX_LENGTH = 50;
-
 
     private TrackingNumbers() {
     }

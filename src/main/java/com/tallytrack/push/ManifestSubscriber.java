@@ -13,10 +13,11 @@ import com.tallytrack.sync.ManifestChange;
 import com.tallytrack.sync.ManifestChangeListener;
 
 /**
- * Subscribes the package number of every inserted or updated manifest, a batch of changes at a time (one statement
- * per {@link CarrierSubscriptions#SUBSCRIBE_CHUNK} numbers: an import batch is thousands of changes). Every node receives every change and
- * subscribes; {@link CarrierSubscriptions#subscribe} is idempotent (one row per number), and the subscription worker
- * takes each row on one node only, so each package number is subscribed at Kuaidi100 once.
+ * Subscribes the package number of every inserted or updated manifest, a batch of changes at a time
+ * ({@link CarrierSubscriptions#subscribeAll}: a few statements for an import batch of thousands of changes, not one
+ * per number). Every node receives every change and subscribes; a number is subscribed once (one row per number,
+ * a known one is left as it is), and the subscription worker takes each row on one node only, so each package
+ * number is subscribed at Kuaidi100 once.
  *
  * <p>An {@code invalidate_all} change (a listener queue overflow) carries no numbers: the numbers it stands for were
  * linked by changes this node skipped, and those are subscribed by the nodes that did receive them, or by the next
@@ -46,7 +47,7 @@ class ManifestSubscriber implements ManifestChangeListener {
                 packages.add(change.packageNumber());
             }
         }
-        int added = packages.isEmpty() ? 0 : subscriptions.subscribeAll(packages);
+        int added = subscriptions.subscribeAll(packages);
         if (added > 0) {
             log.debug("{} package numbers subscribed", added);
         }

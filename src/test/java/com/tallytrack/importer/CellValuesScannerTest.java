@@ -33,33 +33,36 @@ class CellValuesScannerTest {
     /** Digits, the separators and signs of the forms, letters, and characters a regex {@code \d} does not take. */
     private static final String ALPHABET = "0123456789012345678901234567890123456789-/.: T+eE_aZ,x\u0663\uff11\u3000";
 
-    /** The date the replaced code read: the patterns, then the strict day; null when it refused the text. */
-    private static LocalDate oracleDate(String text) {
+    /**
+     * What the replaced code made of the text: the day, or why it refused it ("not a date" when no pattern
+     * matched, "no such day" when the digits name none), so a scanner refusing for the wrong reason fails too.
+     */
+    private static Object oracleDate(String text) {
         String s = text.strip();
         Matcher m = DATE.matcher(s);
         if (!m.matches()) {
             m = COMPACT_DATE.matcher(s);
             if (!m.matches()) {
-                return null;
+                return "not a date";
             }
             return day(m.group(1), m.group(2), m.group(3));
         }
         return day(m.group(1), m.group(3), m.group(4));
     }
 
-    private static LocalDate day(String y, String m, String d) {
+    private static Object day(String y, String m, String d) {
         try {
             return LocalDate.of(Integer.parseInt(y), Integer.parseInt(m), Integer.parseInt(d));
         } catch (DateTimeException e) {
-            return null;
+            return "no such day";
         }
     }
 
-    private static LocalDate scanned(String text) {
+    private static Object scanned(String text) {
         try {
             return CellValues.date(text);
         } catch (DateTimeParseException e) {
-            return null;
+            return e.getMessage().startsWith("no such day") ? "no such day" : e.getMessage();
         }
     }
 
@@ -74,7 +77,7 @@ class CellValuesScannerTest {
             assertThat(TrackingNumbers.problem(upper) == null).as("tracking %s", upper)
                     .isEqualTo(LETTERS_AND_DIGITS.matcher(upper).matches());
         }
-        if (upper != null && !upper.isEmpty() && upper.length() <= TrackingNumbers.MAX_LENGTH) {
+        if (upper != null && upper.length() <= TrackingNumbers.MAX_LENGTH) {
             assertThat(TrackingNumbers.packageProblem(upper) == null).as("package %s", upper)
                     .isEqualTo(PACKAGE.matcher(upper).matches());
         }
@@ -84,17 +87,20 @@ class CellValuesScannerTest {
     void seededRandomTextsAreReadAsTheExpressionsReadThem() {
         Random random = new Random(20261203L);
         int dates = 0;
+        int impossibleDays = 0;
         int decimals = 0;
         int exponents = 0;
         for (int i = 0; i < 300_000; i++) {
             String text = random.nextInt(3) == 0 ? shaped(random) : noise(random, 1 + random.nextInt(24));
             agree(text);
-            dates += oracleDate(text) != null ? 1 : 0;
+            dates += oracleDate(text) instanceof LocalDate ? 1 : 0;
+            impossibleDays += "no such day".equals(oracleDate(text)) ? 1 : 0;
             decimals += DECIMAL.matcher(text).matches() ? 1 : 0;
             exponents += EXPONENT.matcher(text).matches() ? 1 : 0;
         }
         // the generator reaches the accepting side of every expression, not only the refusing one
         assertThat(dates).isGreaterThan(3_000);
+        assertThat(impossibleDays).isGreaterThan(3_000);
         assertThat(decimals).isGreaterThan(3_000);
         assertThat(exponents).isGreaterThan(300);
     }
@@ -140,16 +146,22 @@ class CellValuesScannerTest {
     /** A text near one of the forms: a date, a decimal or an exponent, with one character possibly changed. */
     private static String shaped(Random random) {
         StringBuilder sb = new StringBuilder();
-        switch (random.nextInt(3)) {
+        switch (random.nextInt(4)) {
+            case 3 -> {
+                sb.append(digits(random, 7 + random.nextInt(3)));
+                if (random.nextInt(4) == 0) {
+                    sb.insert(0, ' ').append(random.nextBoolean() ? " " : "\u3000");
+                }
+            }
             case 0 -> {
                 char sep = "-/.".charAt(random.nextInt(3));
                 sb.append(digits(random, 4)).append(sep).append(digits(random, 1 + random.nextInt(2)))
                         .append(random.nextInt(8) == 0 ? '-' : sep).append(digits(random, 1 + random.nextInt(2)));
                 if (random.nextBoolean()) {
-                    sb.append(random.nextBoolean() ? ' ' : 'T').append(digits(random, 1 + random.nextInt(2)))
+                    sb.append(random.nextBoolean() ? ' ' : 'T').append(digits(random, random.nextInt(4)))
                             .append(':').append(digits(random, 1 + random.nextInt(3)));
                     if (random.nextBoolean()) {
-                        sb.append(':').append(digits(random, 2));
+                        sb.append(':').append(digits(random, 1 + random.nextInt(3)));
                         if (random.nextBoolean()) {
                             sb.append('.').append(digits(random, random.nextInt(3)));
                         }

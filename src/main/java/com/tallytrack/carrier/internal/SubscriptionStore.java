@@ -33,6 +33,9 @@ import com.tallytrack.carrier.CarrierSubscriptions.Subscription;
  */
 public class SubscriptionStore implements CarrierSubscriptions {
 
+    /** The most numbers {@link #subscribeAll} puts into one statement. */
+    private static final int SUBSCRIBE_CHUNK = 1_000;
+
     private static final String COLUMNS = "query_number, company_code, state, attempts, resubscribes, last_code, "
             + "last_message, next_attempt_at, subscribed_at, last_push_at, created_at, updated_at";
 
@@ -98,7 +101,8 @@ public class SubscriptionStore implements CarrierSubscriptions {
         if (!enabled) {
             return 0;
         }
-        // sorted: two nodes subscribing the same batch insert (and lock) the new numbers in one order
+        // sorted: every node subscribes a batch in the same chunks, and each statement inserts (and locks) its new
+        // numbers in one order, so two nodes subscribing the same batch wait for each other instead of deadlocking
         TreeSet<String> numbers = new TreeSet<>();
         for (String n : queryNumbers) {
             if (n != null && !n.isBlank() && n.length() <= 32) {
@@ -123,16 +127,17 @@ public class SubscriptionStore implements CarrierSubscriptions {
         String[] array = numbers.toArray(String[]::new);
         String insert = "INSERT INTO carrier_subscription (" + COLUMNS + ") SELECT t.n, NULL, 'pending', 0, 0, NULL, "
                 + "NULL, :now, NULL, NULL, :now, :now ";
+        if (postgres) {
+            // a number another session is inserting is waited for, then left alone
+            return jdbc.sql(insert + "FROM unnest(CAST(:ns AS varchar[])) AS t(n) ORDER BY t.n "
+                    + "ON CONFLICT (query_number) DO NOTHING").param("ns", array).param("now", now).update();
+        }
         try {
-            if (postgres) {
-                return jdbc.sql(insert + "FROM unnest(CAST(:ns AS varchar[])) AS t(n) ORDER BY t.n "
-                        + "ON CONFLICT (query_number) DO NOTHING").param("ns", array).param("now", now).update();
-            }
             return jdbc.sql(insert + "FROM UNNEST(CAST(:ns AS VARCHAR ARRAY)) AS t(n) WHERE NOT EXISTS "
-                    + "(SELECT 1 FROM carrier_subscription s WHERE s.query_number = t.n)")
+                    + "(SELECT 1 FROM carrier_subscription s WHERE s.query_number = t.n) ORDER BY t.n")
                     .param("ns", array).param("now", now).update();
         } catch (DuplicateKeyException e) {
-            // H2: another thread subscribed one of them meanwhile; one at a time then, each idempotent
+            // H2: another session inserted one of them and committed meanwhile; one at a time then, each idempotent
             int added = 0;
             for (String n : numbers) {
                 if (subscribe(n, null)) {
