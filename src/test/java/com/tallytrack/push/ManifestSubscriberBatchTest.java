@@ -89,13 +89,9 @@ class ManifestSubscriberBatchTest {
      * one is not counted as new.
      */
     private static void aNumberAnotherSessionInsertsIsWaitedForAndCountedOnce(DataSource pool) {
-        SubscriptionStore store = new SubscriptionStore(JdbcClient.create(pool), new DataSourceTransactionManager(pool),
-                pool, true, Clock.systemUTC());
-        String prefix = "PW" + Long.toString(System.nanoTime(), 36).toUpperCase() + "-";
-        List<String> numbers = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-            numbers.add(prefix + i);
-        }
+        SubscriptionStore store = store(pool);
+        String prefix = prefix("PW");
+        List<String> numbers = numbered(prefix, 50);
         ExecutorService thread = Executors.newSingleThreadExecutor();
         try (Connection other = pool.getConnection()) {
             other.setAutoCommit(false);
@@ -126,13 +122,9 @@ class ManifestSubscriberBatchTest {
      * chunk that meets a concurrent insert falls back to one number at a time).
      */
     private static void concurrentSubscribersRecordEachNumberOnce(DataSource pool) {
-        SubscriptionStore store = new SubscriptionStore(JdbcClient.create(pool), new DataSourceTransactionManager(pool),
-                pool, true, Clock.systemUTC());
-        String prefix = "PC" + Long.toString(System.nanoTime(), 36).toUpperCase() + "-";
-        List<String> numbers = new ArrayList<>();
-        for (int i = 0; i < 2_500; i++) {
-            numbers.add(prefix + i);
-        }
+        SubscriptionStore store = store(pool);
+        String prefix = prefix("PC");
+        List<String> numbers = numbered(prefix, 2_500);
         ExecutorService threads = Executors.newFixedThreadPool(4);
         try {
             List<Future<Integer>> runs = new ArrayList<>();
@@ -172,12 +164,11 @@ class ManifestSubscriberBatchTest {
     private static void subscribesInChunks(DataSource pool) {
         AtomicInteger statements = new AtomicInteger();
         DataSource counting = counting(pool, statements);
-        SubscriptionStore store = new SubscriptionStore(JdbcClient.create(counting),
-                new DataSourceTransactionManager(counting), counting, true, Clock.systemUTC());
+        SubscriptionStore store = store(counting);
         ManifestSubscriber subscriber = new ManifestSubscriber(store);
         JdbcClient jdbc = JdbcClient.create(pool);
 
-        String prefix = "PB" + Long.toString(System.nanoTime(), 36).toUpperCase() + "-";
+        String prefix = prefix("PB");
         String active = prefix + "ACTIVE";
         store.subscribe(active, "yuantong");
         jdbc.sql("UPDATE carrier_subscription SET state = 'active' WHERE query_number = :n").param("n", active)
@@ -232,6 +223,26 @@ class ManifestSubscriberBatchTest {
         boolean delete = "delete".equals(operation);
         return new ManifestChange(seq, operation, "T" + seq, null, delete ? null : packageNumber,
                 delete ? packageNumber : null, seq, "test", Instant.now());
+    }
+
+    /** A store with subscriptions on, over {@code pool}. */
+    private static SubscriptionStore store(DataSource pool) {
+        return new SubscriptionStore(JdbcClient.create(pool), new DataSourceTransactionManager(pool), pool, true,
+                Clock.systemUTC());
+    }
+
+    /** A prefix no other test run uses: {@code tag}, a time stamp, a dash. */
+    private static String prefix(String tag) {
+        return tag + Long.toString(System.nanoTime(), 36).toUpperCase() + "-";
+    }
+
+    /** {@code prefix} followed by 0 … {@code count - 1}. */
+    private static List<String> numbered(String prefix, int count) {
+        List<String> numbers = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            numbers.add(prefix + i);
+        }
+        return numbers;
     }
 
     /** Counts every statement prepared or created on connections of {@code target}. */
