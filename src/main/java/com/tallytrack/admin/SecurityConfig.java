@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -18,6 +19,7 @@ import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -26,6 +28,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.header.HeaderWriterFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 import com.tallytrack.common.ErrorResponses;
 import com.tallytrack.system.MetricsProperties;
@@ -58,7 +61,53 @@ class SecurityConfig {
                 : SecurityObservationSettings.noObservations();
     }
 
+    /**
+     * The public query ({@code POST /api/v1/tracking/query}, the hottest path) in a chain of its own, ahead of the
+     * main one: public, stateless and without credentials, it needs only the response headers every answer
+     * carries. The main chain would run a dozen filters on it that have nothing to do there — the bearer-token
+     * filters (which skip it), security-context and servlet-API wrapping, anonymous authentication, exception
+     * translation, and an authorization filter whose only rule for it is {@code permitAll} — per request, and
+     * they are a large share of what the JIT compiler must compile before the query reaches its plateau
+     * (docs/BENCHMARKS.md, P1w). A token sent with it is ignored, as on every public path.
+     */
     @Bean
+    @Order(1)
+    SecurityFilterChain publicQueryChain(HttpSecurity http) throws Exception {
+        http.securityMatcher(PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/v1/tracking/query"))
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.disable())
+                .securityContext(c -> c.disable())
+                .servletApi(a -> a.disable())
+                .anonymous(a -> a.disable())
+                .exceptionHandling(e -> e.disable())
+                .httpBasic(b -> b.disable())
+                .formLogin(f -> f.disable())
+                .logout(l -> l.disable())
+                .requestCache(c -> c.disable())
+                .headers(SecurityConfig::headers);
+        return http.build();
+    }
+
+    /**
+     * The response headers of every answer: Spring Security's defaults and the content security policy, written
+     * when the request starts, not when the response commits (a HEAD answer has no body to commit through the
+     * wrapper and went out without them).
+     */
+    private static void headers(HeadersConfigurer<HttpSecurity> headers) {
+        headers.contentSecurityPolicy(csp -> csp.policyDirectives(
+                        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                + "script-src 'self'; object-src 'none'; frame-ancestors 'none'"))
+                .addObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
+                    @Override
+                    public <O extends HeaderWriterFilter> O postProcess(O filter) {
+                        filter.setShouldWriteHeadersEagerly(true);
+                        return filter;
+                    }
+                });
+    }
+
+    @Bean
+    @Order(2)
     SecurityFilterChain securityFilterChain(HttpSecurity http, ErrorResponses errors, TokenService tokens,
             MetricsProperties metrics) throws Exception {
         http.csrf(csrf -> csrf.disable())
@@ -67,18 +116,7 @@ class SecurityConfig {
                 .formLogin(f -> f.disable())
                 .logout(l -> l.disable())
                 .requestCache(c -> c.disable())
-                .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(
-                        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                                + "script-src 'self'; object-src 'none'; frame-ancestors 'none'"))
-                        // written when the request starts, not when the response commits: a HEAD answer has no
-                        // body to commit through the wrapper and went out without them
-                        .addObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
-                            @Override
-                            public <O extends HeaderWriterFilter> O postProcess(O filter) {
-                                filter.setShouldWriteHeadersEagerly(true);
-                                return filter;
-                            }
-                        }))
+                .headers(SecurityConfig::headers)
                 .addFilterBefore(new BearerTokenFilter(tokens), UsernamePasswordAuthenticationFilter.class)
                 .addFilterBefore(healthTokens(tokens), UsernamePasswordAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth

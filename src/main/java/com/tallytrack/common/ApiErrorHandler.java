@@ -58,6 +58,24 @@ public class ApiErrorHandler {
         return null;
     }
 
+    /**
+     * The answer for a failure of a handler that runs outside Spring MVC's dispatch (the public query's route,
+     * {@code tracking.TrackingQueryRoute}): the same mapping as for a controller, for the failures such a handler
+     * can raise — its own, and those of reading a JSON body ({@link JsonBodies}).
+     */
+    public ResponseEntity<ErrorBody> answer(Exception e) {
+        if (e instanceof ApiException api) {
+            return api(api);
+        }
+        if (e instanceof HttpMessageNotReadableException unreadable) {
+            return unreadable(unreadable);
+        }
+        if (e instanceof HttpMediaTypeNotSupportedException mediaType) {
+            return mediaType(mediaType);
+        }
+        return unexpected(e);
+    }
+
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ErrorBody> api(ApiException e) {
         if (e.status().is5xxServerError()) {

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -39,6 +40,25 @@ public class ErrorResponses {
         ResponseEntity.BodyBuilder builder = ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON);
         e.headers().forEach(builder::header);
         return builder.body(body(e.code(), e.details(), e.args()));
+    }
+
+    /**
+     * Writes an answer built by {@link #entity} straight to a servlet response, as Spring MVC would write it (the
+     * same status, headers and {@code Content-Type: application/json}): for a handler outside its dispatch.
+     */
+    public void write(HttpServletResponse response, ResponseEntity<ErrorBody> entity) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.resetBuffer();
+        response.setStatus(entity.getStatusCode().value());
+        entity.getHeaders().forEach((name, values) -> {
+            if (!HttpHeaders.CONTENT_TYPE.equalsIgnoreCase(name)) {
+                values.forEach(value -> response.addHeader(name, value));
+            }
+        });
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        objectMapper.writeValue(response.getOutputStream(), entity.getBody());
     }
 
     /** Writes an error straight to a servlet response (for filters and security handlers). */

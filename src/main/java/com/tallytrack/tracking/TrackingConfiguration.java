@@ -6,6 +6,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import com.tallytrack.carrier.CarrierService;
+import com.tallytrack.common.ApiErrorHandler;
+import com.tallytrack.common.ErrorResponses;
 import com.tallytrack.common.Messages;
 
 @Configuration(proxyBeanMethods = false)
@@ -17,6 +19,12 @@ class TrackingConfiguration {
             org.springframework.beans.factory.ObjectProvider<com.tallytrack.carrier.CarrierSubscriptions> push) {
         return new TrackingQueryService(resolver, carrier, messages, properties, Clock.systemUTC(),
                 push.getIfAvailable());
+    }
+
+    @Bean
+    TrackingQueryRoute trackingQueryRoute(TrackingController controller, ApiErrorHandler failures,
+            ErrorResponses errors) {
+        return new TrackingQueryRoute(controller, failures, errors);
     }
 
     @Bean
