@@ -1,7 +1,10 @@
 package com.tallytrack.common;
 
+import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
+
+import jakarta.servlet.ServletException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +14,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
+import org.springframework.util.ReflectionUtils;
 import org.springframework.validation.BindException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.ErrorResponse;
@@ -18,6 +22,7 @@ import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.ExceptionHandlerMethodResolver;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
@@ -60,20 +65,35 @@ public class ApiErrorHandler {
 
     /**
      * The answer for a failure of a handler that runs outside Spring MVC's dispatch (the public query's route,
-     * {@code tracking.TrackingQueryRoute}): the same mapping as for a controller, for the failures such a handler
-     * can raise — its own, and those of reading a JSON body ({@link JsonBodies}).
+     * {@code tracking.TrackingQueryRoute}): the {@code @ExceptionHandler} method of this class that Spring MVC
+     * would pick for it ({@link ExceptionHandlerMethodResolver}, by the failure's type and then its causes'), called
+     * with the failure or the cause it matched. Anything that is not an {@link Exception} (an {@link Error}) is
+     * wrapped first, as {@code DispatcherServlet} wraps it ("Handler dispatch failed"), so it is logged here and
+     * answered {@code INTERNAL_ERROR}.
      */
-    public ResponseEntity<ErrorBody> answer(Exception e) {
-        if (e instanceof ApiException api) {
-            return api(api);
+    @SuppressWarnings("unchecked")
+    public ResponseEntity<ErrorBody> answer(Throwable failure) {
+        Exception e = failure instanceof Exception exception ? exception
+                : new ServletException("Handler dispatch failed: " + failure, failure);
+        Method handler = HANDLERS.resolveMethodByThrowable(e);
+        if (handler == null) {
+            return unexpected(e);
         }
-        if (e instanceof HttpMessageNotReadableException unreadable) {
-            return unreadable(unreadable);
+        Class<?> accepted = handler.getParameterTypes()[0];
+        Throwable argument = e;
+        while (argument != null && !accepted.isInstance(argument)) {
+            argument = argument.getCause();
         }
-        if (e instanceof HttpMediaTypeNotSupportedException mediaType) {
-            return mediaType(mediaType);
-        }
-        return unexpected(e);
+        return (ResponseEntity<ErrorBody>) ReflectionUtils.invokeMethod(handler, this, argument == null ? e : argument);
+    }
+
+    private static final ExceptionHandlerMethodResolver HANDLERS = handlers();
+
+    private static ExceptionHandlerMethodResolver handlers() {
+        ExceptionHandlerMethodResolver resolver = new ExceptionHandlerMethodResolver(ApiErrorHandler.class);
+        ReflectionUtils.doWithMethods(ApiErrorHandler.class, ReflectionUtils::makeAccessible,
+                method -> method.isAnnotationPresent(ExceptionHandler.class));
+        return resolver;
     }
 
     @ExceptionHandler(ApiException.class)

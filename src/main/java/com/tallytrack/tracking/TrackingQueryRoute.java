@@ -38,7 +38,11 @@ final class TrackingQueryRoute extends OncePerRequestFilter implements Ordered {
         this.errors = errors;
     }
 
-    /** After every other filter of the chain (Spring Security is at -100). */
+    /**
+     * After every other filter of the chain (Spring Security is at -100). A filter bean without an order of its
+     * own gets this order too and could then be sorted after the route, never running for the query: give new
+     * filters an order (every filter of this application has one).
+     */
     @Override
     public int getOrder() {
         return Ordered.LOWEST_PRECEDENCE;
@@ -61,14 +65,14 @@ final class TrackingQueryRoute extends OncePerRequestFilter implements Ordered {
         ServerHttpObservationFilter.findObservationContext(request).ifPresent(context -> context.setPathPattern(PATH));
         try {
             controller.query(request, response);
-        } catch (Exception e) {
-            if (response.isCommitted()) { // too late for an error body (a client gone mid-answer)
-                if (e instanceof IOException io) {
+        } catch (Throwable failure) { // what DispatcherServlet catches too, Errors included
+            if (response.isCommitted()) { // too late for an error body (a client gone mid-answer): to the container
+                if (failure instanceof IOException io) {
                     throw io;
                 }
-                throw new ServletException(e);
+                throw new ServletException("Handler dispatch failed: " + failure, failure);
             }
-            errors.write(response, failures.answer(e));
+            errors.write(response, failures.answer(failure));
         }
     }
 }

@@ -1,6 +1,9 @@
 package com.tallytrack.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doThrow;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
@@ -10,16 +13,23 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
@@ -27,6 +37,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.method.HandlerMethod;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import com.tallytrack.manifest.ManifestInput;
 import com.tallytrack.manifest.ManifestService;
@@ -44,6 +55,8 @@ class TrackingQueryRouteTest {
 
     private static final String SKIP_ROUTE = "trackingQueryRoute" + OncePerRequestFilter.ALREADY_FILTERED_SUFFIX;
     private static final AtomicInteger CLIENTS = new AtomicInteger();
+    private static final String FAILS = "RTFAIL000001";
+    private static final String ERRS = "RTERROR00001";
 
     @Autowired
     MockMvc mvc;
@@ -51,6 +64,18 @@ class TrackingQueryRouteTest {
     ManifestService manifests;
     @Autowired
     MeterRegistry meters;
+    /** Injected faults: the handler fails for two numbers, with an exception and with an Error. */
+    @MockitoSpyBean
+    TrackingQueryService queries;
+    @Autowired
+    @Qualifier("publicQueryChain")
+    SecurityFilterChain publicQueryChain;
+
+    @BeforeEach
+    void failForTwoNumbers() {
+        doThrow(new IllegalStateException("injected")).when(queries).query(eq(FAILS), any(), any());
+        doThrow(new StackOverflowError("injected")).when(queries).query(eq(ERRS), any(), any());
+    }
 
     private static MockHttpServletRequestBuilder query(String ip) {
         return post("/api/v1/tracking/query").with(request -> {
@@ -106,8 +131,15 @@ class TrackingQueryRouteTest {
                 Variant.of("latin-1", "application/json;charset=ISO-8859-1", null,
                         "{\"tracking_number\":\"SF1234567890\",\"phone\":\"\u00e9\"}"),
                 // refused by the body limit's filter before either (its length is declared): the same answer
-                new Variant("too large", json, null,
+                Variant.of("handler fails", json, null, "{\"tracking_number\":\"" + FAILS + "\"}"),
+                Variant.of("handler throws an Error", json, null, "{\"tracking_number\":\"" + ERRS + "\"}"),
+                // no Accept-Language: the default locale's messages (Chinese) on both paths
+                new Variant("default locale", Map.of("Content-Type", json), "{\"tracking_number\":\"<b>\"}", true),
+                new Variant("default locale, not json", Map.of("Content-Type", "text/plain"), "x", true),
+                // refused by the body limit's filter before either (its length is declared): the same answer
+                new Variant("too large", Map.of("Content-Type", json, "Accept-Language", "en"),
                         "{\"tracking_number\":\"SF1234567890\",\"phone\":\"" + "9".repeat(3000) + "\"}", false));
+        Set<Integer> statuses = new TreeSet<>();
         for (Variant variant : variants) {
             // first one call to warm the carrier cache, so both answers below are the cached one
             mvc.perform(variant.request(ip(), false));
@@ -116,9 +148,11 @@ class TrackingQueryRouteTest {
             assertThat(routed.handled).as(variant.name + ": routed").isFalse();
             assertThat(dispatched.handled).as(variant.name + ": dispatched").isEqualTo(variant.reachesHandler);
             assertThat(routed.status).as(variant.name).isEqualTo(dispatched.status);
+            statuses.add(routed.status);
             assertThat(routed.headers).as(variant.name).isEqualTo(dispatched.headers);
             assertThat(routed.body).as(variant.name).isEqualTo(dispatched.body);
         }
+        assertThat(statuses).as("the kinds of answer compared").contains(200, 400, 406, 413, 415, 500);
 
         // the rate limit's refusal (429 with Retry-After), one client on each path
         List<Answer> refusals = new ArrayList<>();
@@ -157,30 +191,57 @@ class TrackingQueryRouteTest {
     }
 
     @Test
-    void theRequestTimerNamesTheQuerysPathNotUnknown() throws Exception {
+    void theRequestTimerCountsARoutedQueryUnderItsPathNotUnknown() throws Exception {
+        double ok = count("/api/v1/tracking/query", "200");
+        double refused = count("/api/v1/tracking/query", "400");
+        double unknown = count("UNKNOWN", null);
         mvc.perform(query(ip()).contentType(MediaType.APPLICATION_JSON)
                 .content("{\"tracking_number\":\"SF1234567890\"}"));
-        assertThat(meters.find("http.server.requests").tag("uri", "/api/v1/tracking/query").tag("status", "200")
-                .timer()).isNotNull();
+        mvc.perform(query(ip()).contentType(MediaType.APPLICATION_JSON).content("{\"tracking_number\":"));
+        assertThat(count("/api/v1/tracking/query", "200")).isEqualTo(ok + 1);
+        assertThat(count("/api/v1/tracking/query", "400")).isEqualTo(refused + 1);
+        assertThat(count("UNKNOWN", null)).isEqualTo(unknown);
     }
 
-    private record Variant(String name, String contentType, String accept, String body, boolean reachesHandler) {
+    private double count(String uri, String status) {
+        var search = meters.find("http.server.requests").tag("uri", uri);
+        if (status != null) {
+            search = search.tag("status", status);
+        }
+        return search.timers().stream().mapToDouble(Timer::count).sum();
+    }
 
+    /** The query's own security chain (admin.SecurityConfig) is for a POST to exactly its path, nothing else. */
+    @Test
+    void thePublicQuerysSecurityChainMatchesOnlyAPostToItsPath() {
+        assertThat(publicQueryChain.matches(new MockHttpServletRequest("POST", "/api/v1/tracking/query"))).isTrue();
+        for (String[] other : new String[][] {{"GET", "/api/v1/tracking/query"}, {"PUT", "/api/v1/tracking/query"},
+                {"POST", "/api/v1/tracking/query/x"}, {"POST", "/api/v1/tracking/queryx"},
+                {"POST", "/api/v1/tracking/batch-query"}, {"POST", "/api/v1/admin/login"},
+                {"POST", "/api/v1/admin/tracking/query"}}) {
+            assertThat(publicQueryChain.matches(new MockHttpServletRequest(other[0], other[1])))
+                    .as(other[0] + " " + other[1]).isFalse();
+        }
+    }
+
+    private record Variant(String name, Map<String, String> headers, String body, boolean reachesHandler) {
+
+        /** With {@code Accept-Language: en}. */
         static Variant of(String name, String contentType, String accept, String body) {
-            return new Variant(name, contentType, accept, body, true);
+            Map<String, String> headers = new TreeMap<>(Map.of("Content-Type", contentType, "Accept-Language", "en"));
+            if (accept != null) {
+                headers.put("Accept", accept);
+            }
+            return new Variant(name, headers, body, true);
         }
 
         MockHttpServletRequestBuilder request(String ip, boolean dispatch) {
-            MockHttpServletRequestBuilder request = query(ip).header("Accept-Language", "en");
+            MockHttpServletRequestBuilder request = query(ip);
             if (dispatch) {
                 request.requestAttr(SKIP_ROUTE, Boolean.TRUE);
             }
-            if (contentType != null) {
-                request.contentType(contentType);
-            }
-            if (accept != null) {
-                request.header("Accept", accept);
-            }
+            headers.forEach(request::header);
+            String contentType = headers.getOrDefault("Content-Type", "");
             Charset charset = contentType.contains("ISO-8859-1") ? StandardCharsets.ISO_8859_1
                     : StandardCharsets.UTF_8;
             return body.isEmpty() ? request : request.content(body.getBytes(charset));
@@ -198,7 +259,12 @@ class TrackingQueryRouteTest {
                     headers.put(name, response.getHeaders(name));
                 }
             }
-            String body = response.getContentAsString(StandardCharsets.UTF_8)
+            String raw = response.getContentAsString(StandardCharsets.UTF_8);
+            if (response.getStatus() >= 400 && raw.contains("\"request_id\"")) {
+                // the error body names the request its X-Request-Id header names
+                assertThat(raw).contains("\"request_id\":\"" + response.getHeader("X-Request-Id") + "\"");
+            }
+            String body = raw
                     .replaceAll("\"(timestamp|query_time|cached_at|request_id)\":\"[^\"]*\"", "\"$1\":\"-\"")
                     .replaceAll("\"cache_age_seconds\":\\d+", "\"cache_age_seconds\":0");
             return new Answer(result.getHandler() != null, response.getStatus(), headers, body);
