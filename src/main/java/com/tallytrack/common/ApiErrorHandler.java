@@ -38,6 +38,10 @@ public class ApiErrorHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
 
+    /** Spring MVC's choice among this class's {@code @ExceptionHandler} methods, for {@link #answer}. */
+    private static final ExceptionHandlerMethodResolver HANDLERS =
+            new ExceptionHandlerMethodResolver(ApiErrorHandler.class);
+
     private final ErrorResponses errors;
     private final Messages messages;
     private final String maxUploadSize;
@@ -75,25 +79,15 @@ public class ApiErrorHandler {
     public ResponseEntity<ErrorBody> answer(Throwable failure) {
         Exception e = failure instanceof Exception exception ? exception
                 : new ServletException("Handler dispatch failed: " + failure, failure);
+        // never null: unexpected(Exception) takes any exception
         Method handler = HANDLERS.resolveMethodByThrowable(e);
-        if (handler == null) {
-            return unexpected(e);
-        }
         Class<?> accepted = handler.getParameterTypes()[0];
         Throwable argument = e;
-        while (argument != null && !accepted.isInstance(argument)) {
+        while (!accepted.isInstance(argument)) { // the cause the resolver matched
             argument = argument.getCause();
         }
-        return (ResponseEntity<ErrorBody>) ReflectionUtils.invokeMethod(handler, this, argument == null ? e : argument);
-    }
-
-    private static final ExceptionHandlerMethodResolver HANDLERS = handlers();
-
-    private static ExceptionHandlerMethodResolver handlers() {
-        ExceptionHandlerMethodResolver resolver = new ExceptionHandlerMethodResolver(ApiErrorHandler.class);
-        ReflectionUtils.doWithMethods(ApiErrorHandler.class, ReflectionUtils::makeAccessible,
-                method -> method.isAnnotationPresent(ExceptionHandler.class));
-        return resolver;
+        ReflectionUtils.makeAccessible(handler);
+        return (ResponseEntity<ErrorBody>) ReflectionUtils.invokeMethod(handler, this, argument);
     }
 
     @ExceptionHandler(ApiException.class)
