@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -237,6 +238,56 @@ class AccountLockoutTest {
 
         clock.now = clock.now.plus(Duration.ofMinutes(26));
         assertThat(tokens.verify(refreshed.token().value()).rejection()).isEqualTo(TokenService.Rejection.EXPIRED);
+    }
+
+    @Test
+    void noHashIsMadeAtStartAndTheFirstLoginCostsTheSameWhicheverNameItNames() {
+        SecurityProperties properties = properties(5, 1000, Duration.ofHours(8));
+        String user = AdminLogin.uniqueName("cost");
+        service(properties, Clock.systemUTC()).createUser(user, "right-password-1", "VIEWER");
+        String nobody = "nobody-" + System.nanoTime();
+        for (List<String> order : List.of(List.of(nobody, user), List.of(user, nobody))) {
+            CountingEncoder counting = new CountingEncoder(encoder);
+            TokenService tokens = new TokenService(properties, secrets, users, Optional.empty());
+            AdminAuthService auth = new AdminAuthService(users, tokens, counting,
+                    new LoginGuard(counters, properties, transactions, Optional.empty()), audit, messages,
+                    properties, Optional.empty());
+            assertThat(counting.encodes).as("BCrypt work while the context starts (start-up time, P5)").isZero();
+
+            for (int i = 0; i < order.size(); i++) {
+                String name = order.get(i);
+                assertThatThrownBy(() -> auth.login(name, "wrong-password", randomIp()))
+                        .extracting(e -> ((ApiException) e).code()).isEqualTo("INVALID_CREDENTIALS");
+                // the first login makes the unknown-name hash whether or not its name exists, so no failure
+                // takes more or fewer BCrypt rounds than another
+                assertThat(counting.encodes).as("hashes made after login %d of %s", i + 1, order).isEqualTo(1);
+                assertThat(counting.compared).as("hashes compared after login %d of %s", i + 1, order)
+                        .hasSize(i + 1).allSatisfy(hash -> assertThat(hash).startsWith("$2a$10$"));
+            }
+        }
+    }
+
+    /** The application's encoder, counting what it is asked to do. */
+    static final class CountingEncoder implements PasswordEncoder {
+        final PasswordEncoder real;
+        int encodes;
+        final List<String> compared = new ArrayList<>();
+
+        CountingEncoder(PasswordEncoder real) {
+            this.real = real;
+        }
+
+        @Override
+        public String encode(CharSequence raw) {
+            encodes++;
+            return real.encode(raw);
+        }
+
+        @Override
+        public boolean matches(CharSequence raw, String encoded) {
+            compared.add(encoded);
+            return real.matches(raw, encoded);
+        }
     }
 
     private SecurityProperties properties(int maxFailed, int ceiling, Duration lifetime) {

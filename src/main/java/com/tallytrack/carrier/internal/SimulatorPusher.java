@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.function.SingletonSupplier;
 
 import com.tallytrack.carrier.CarrierQuery;
 import com.tallytrack.carrier.CarrierResult;
@@ -53,9 +54,11 @@ public class SimulatorPusher implements SubscribeChannel {
      * HTTP/1.1 as Kuaidi100 posts: the client's default (HTTP/2) offers an {@code h2c} upgrade on every plain-http
      * request, a branch of Tomcat's request parsing no other request takes, which deoptimised the compiled request
      * path of every public query at the first push (a dip of about a quarter for a second or two after ready).
+     * Built at the first push, not while the context starts: building one loads the default TLS context.
      */
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).followRedirects(HttpClient.Redirect.NEVER).build();
+    private final SingletonSupplier<HttpClient> http = SingletonSupplier.of(() -> HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
+            .followRedirects(HttpClient.Redirect.NEVER).build());
     private final ObjectMapper json = JsonMapper.builder().build();
     private volatile URI callback;
     private ScheduledExecutorService timer;
@@ -149,7 +152,7 @@ public class SimulatorPusher implements SubscribeChannel {
                 .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.obtain().send(request, HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200;
         } catch (java.io.IOException e) {
             log.debug("simulated push of {} failed: {}", s.queryNumber(), e.toString());
