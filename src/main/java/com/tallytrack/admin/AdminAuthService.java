@@ -242,8 +242,25 @@ public class AdminAuthService {
         if (users.findByUsername(username).isPresent()) {
             throw duplicate(username);
         }
+        return insert(username, encoder.encode(password), role, audited);
+    }
+
+    /** {@link #createUserUnchecked} with the password's hash made ahead ({@link #hash}), for the first admin. */
+    AdminUser createUserWithHash(String username, String passwordHash, AdminUser.Role role, boolean audited) {
+        if (users.findByUsername(username).isPresent()) {
+            throw duplicate(username);
+        }
+        return insert(username, passwordHash, role, audited);
+    }
+
+    /** The hash of a password as a new account stores it. */
+    String hash(String password) {
+        return encoder.encode(password);
+    }
+
+    private AdminUser insert(String username, String passwordHash, AdminUser.Role role, boolean audited) {
         try {
-            users.insert(username, encoder.encode(password), role, clock.instant());
+            users.insert(username, passwordHash, role, clock.instant());
         } catch (DuplicateKeyException e) {
             throw duplicate(username);
         }
