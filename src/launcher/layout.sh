@@ -8,6 +8,8 @@
 #                         (-Dspring.context.exit=onRefresh); or app/tallytrack.jsa, a CDS archive, on JDK 17
 #   app/compiler-directives.json  what the launcher's default options keep away from the C2 compiler (P1w)
 #   app/cache.jdk         the exact JDK version that wrote the cache (the launcher uses it with that JDK only)
+#   app/cache.files       size and modification time of every jar on the class path, which the JVM checks before
+#                         it uses the cache (the launcher checks them first and says what to do if they changed)
 # TALLYTRACK_SKIP_TRAINING=true skips the training run (the launcher then runs without a cache).
 set -eu
 
@@ -154,6 +156,7 @@ else
 fi
 if [ "$trained" != false ]; then
     echo "$version" > "$out/app/cache.jdk"
+    (cd "$out/app" && stat -c '%n %s %Y' tallytrack.jar lib/*.jar | LC_ALL=C sort) > "$out/app/cache.files"
     echo "tallytrack layout: $out (start-up cache for Java $version, trained $trained in $(( $(date +%s) - start )) s)"
 else
     # a failed training run must not fail the build: the launcher runs without a cache

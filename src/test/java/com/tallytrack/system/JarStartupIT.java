@@ -104,14 +104,52 @@ class JarStartupIT {
         }
     }
 
+    /**
+     * A layout copied without its files' modification times ({@code cp -r}) has jars the JVM's check of the cache
+     * refuses (size and time of every jar on the class path): the launcher says so itself, how to copy it instead,
+     * and starts without the cache rather than with the JVM's error lines.
+     */
+    @Test
+    void aLayoutCopiedWithoutItsFileTimesStartsWithoutTheCacheAndSaysWhy(@TempDir Path copy, @TempDir Path folder)
+            throws Exception {
+        Path layout = Path.of("target", "tallytrack").toAbsolutePath();
+        if (!Files.exists(layout.resolve("app").resolve("cache.jdk"))) {
+            return; // built without a start-up cache: nothing to refuse
+        }
+        try (var files = Files.walk(layout)) {
+            for (Path from : (Iterable<Path>) files::iterator) {
+                Path to = copy.resolve(layout.relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to); // new modification times, as cp -r makes them
+                }
+            }
+        }
+        Path launcher = copy.resolve("bin").resolve("tallytrack");
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setLastModifiedTime(copy.resolve("app").resolve("tallytrack.jar"),
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        try (Node node = start(launcher, folder)) {
+            String out = node.output().toString();
+            assertThat(out).contains("start-up cache not used").contains("cp -a").contains("start-up cache: none");
+            assertThat(out).as("the JVM was not handed a cache it would refuse").doesNotContain("[aot]");
+            assertThat(get(node, "/api/v1/health/live", null).statusCode()).isEqualTo(200);
+        }
+    }
+
     private Node start(Path folder) throws Exception {
+        // the README's run command: the launcher the build makes, not a bare `java -jar`
+        Path launcher = Path.of("target", "tallytrack", "bin", "tallytrack").toAbsolutePath();
+        assertThat(launcher).as("run 'mvn package' first").isExecutable();
+        return start(launcher, folder);
+    }
+
+    private Node start(Path launcher, Path folder) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        // the README's run command: the launcher the build makes, not a bare `java -jar`
-        Path launcher = Path.of("target", "tallytrack", "bin", "tallytrack").toAbsolutePath();
-        assertThat(launcher).as("run 'mvn package' first").isExecutable();
         ProcessBuilder builder = new ProcessBuilder(List.of(launcher.toString(), "--server.port=" + port))
                 .directory(folder.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("TALLYTRACK_") || k.startsWith("SPRING_")
@@ -172,7 +210,7 @@ class JarStartupIT {
         String version = Files.readString(cacheJdk).strip();
         String out = node.output().toString();
         assertThat(out).as("the launcher's first line").contains("(Java " + version + "), options: ")
-                .contains(", start-up cache: -XX:");
+                .contains(", start-up cache: -XX:").doesNotContain("start-up cache not used");
         assertThat(out).contains("using Java " + version);
         String maps = Files.readString(Path.of("/proc", String.valueOf(node.process().pid()), "maps"));
         assertThat(maps).as("the JVM maps the start-up cache").containsPattern("tallytrack\\.(aot|jsa)");
