@@ -156,7 +156,10 @@ else
 fi
 if [ "$trained" != false ]; then
     echo "$version" > "$out/app/cache.jdk"
-    (cd "$out/app" && stat -c '%n %s %Y' tallytrack.jar lib/*.jar | LC_ALL=C sort) > "$out/app/cache.files"
+    # (no file where stat is not GNU stat: the launcher then leaves the check to the JVM)
+    if listing=$(cd "$out/app" && stat -c '%n %s %Y' tallytrack.jar lib/*.jar 2>/dev/null); then
+        printf '%s\n' "$listing" | LC_ALL=C sort > "$out/app/cache.files"
+    fi
     echo "tallytrack layout: $out (start-up cache for Java $version, trained $trained in $(( $(date +%s) - start )) s)"
 else
     # a failed training run must not fail the build: the launcher runs without a cache

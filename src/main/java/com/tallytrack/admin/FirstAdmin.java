@@ -2,6 +2,7 @@ package com.tallytrack.admin;
 
 import java.security.SecureRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,10 +31,14 @@ class FirstAdmin implements ApplicationRunner, InitializingBean {
 
     private final AdminAuthService auth;
     private final AdminProperties properties;
-    /** The first admin's password and its hash in the making; null when an administrator existed at start. */
+    /** The first admin's password and its hash in the making; null when an administrator existed, and after run. */
     private Prepared prepared;
 
     private record Prepared(String password, CompletableFuture<String> hash) {
+        @Override
+        public String toString() {
+            return "Prepared[password hidden]";
+        }
     }
 
     FirstAdmin(AdminAuthService auth, AdminProperties properties) {
@@ -80,7 +85,7 @@ class FirstAdmin implements ApplicationRunner, InitializingBean {
         boolean generated = generated();
         String password = first.password();
         try {
-            auth.createUserWithHash(USERNAME, first.hash().join(), AdminUser.Role.ADMIN, false);
+            auth.createUserWithHash(USERNAME, hashOf(first), AdminUser.Role.ADMIN, false);
         } catch (com.tallytrack.common.ApiException taken) {
             if (auth.anyAdmin()) {
                 log.info("another node created the first administrator at the same moment");
@@ -96,6 +101,18 @@ class FirstAdmin implements ApplicationRunner, InitializingBean {
                     + "TALLYTRACK_ADMIN_PASSWORD before the first start.\n", USERNAME, password);
         } else {
             log.info("first administrator '{}' created with the password from tallytrack.admin.password", USERNAME);
+        }
+    }
+
+    /** The hash made ahead; a failure of it fails the start with its own exception. */
+    private static String hashOf(Prepared first) {
+        try {
+            return first.hash().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 

@@ -15,7 +15,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.springframework.util.function.SingletonSupplier;
 
@@ -36,13 +38,19 @@ class WebhookSender {
     // node without webhooks never needs it; it was about 4 % of the main thread's start-up (P5).
     private final SingletonSupplier<HttpClient> http;
 
+    @Autowired
     WebhookSender(WebhookProperties properties) {
-        this.properties = properties;
-        this.http = SingletonSupplier.of(() -> HttpClient.newBuilder()
+        this(properties, () -> HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build());
+    }
+
+    /** With the client made by {@code client} at the first post (tests give one that fails). */
+    WebhookSender(WebhookProperties properties, Supplier<HttpClient> client) {
+        this.properties = properties;
+        this.http = SingletonSupplier.of(client);
     }
 
     Outcome post(URI target, byte[] body, String eventId, String signature) {
@@ -54,7 +62,14 @@ class WebhookSender {
                 .header(WebhookSignature.HEADER, signature)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
-        CompletableFuture<HttpResponse<byte[]>> call = http.obtain().sendAsync(request,
+        HttpClient client;
+        try {
+            client = http.obtain();
+        } catch (RuntimeException e) {
+            // built at the first post: a trust store it cannot read, or no file descriptors left; tried again next time
+            return new Outcome(false, null, "the HTTP client could not be built: " + e.getMessage(), null);
+        }
+        CompletableFuture<HttpResponse<byte[]>> call = client.sendAsync(request,
                 info -> new BoundedBody(properties.responseLogLimit()));
         HttpResponse<byte[]> response;
         try {
