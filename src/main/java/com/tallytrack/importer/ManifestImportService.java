@@ -23,6 +23,7 @@ import com.tallytrack.audit.AuditLog;
 import com.tallytrack.common.ApiException;
 import com.tallytrack.common.Messages;
 import com.tallytrack.importer.ImportReport.Failure;
+import com.tallytrack.sync.SyncService;
 
 /**
  * Manifest upload (PRODUCT §4): checks the file (name, size, content), then reads it row by row and either
@@ -39,14 +40,16 @@ public class ManifestImportService {
     private final ImportJobs jobs;
     private final Messages messages;
     private final AuditLog audit;
+    private final SyncService sync;
 
     ManifestImportService(ImportProperties properties, ImportBatchWriter writer, ImportJobs jobs, Messages messages,
-            AuditLog audit) {
+            AuditLog audit, SyncService sync) {
         this.properties = properties;
         this.writer = writer;
         this.jobs = jobs;
         this.messages = messages;
         this.audit = audit;
+        this.sync = sync;
         // POI keeps these process-wide; this service is the only reader of .xlsx files
         ZipSecureFile.setMinInflateRatio(properties.minInflateRatio());
         ZipSecureFile.setMaxEntrySize(properties.maxXlsxEntrySize().toBytes());
@@ -158,8 +161,17 @@ public class ManifestImportService {
         Failure failure = null;
         ApiException cause = null;
         try {
-            reader(format).read(file, run);
-            run.finish();
+            // The batches commit one after another; this node applies each on its tailer thread meanwhile and the
+            // rest before the report is made, so once the upload answers (or its job ends) this node shows it all.
+            sync.applyAfter(() -> {
+                try {
+                    reader(format).read(file, run);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                run.finish();
+                return null;
+            });
         } catch (ApiException e) {
             cause = e;
             failure = new Failure(e.code(), messages.get(locale, "error." + e.code(), e.args()),
@@ -169,7 +181,7 @@ public class ManifestImportService {
                     run.statistics().savedRows(), e.toString());
             failure = new Failure("DATABASE_ERROR", messages.get(locale, "error.DATABASE_ERROR"),
                     run.firstUnsavedRow(), null);
-        } catch (IOException | UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             cause = ApiException.badRequest("FILE_UNREADABLE", Map.of("format", format.name().toLowerCase(Locale.ROOT)),
                     format.name().toLowerCase(Locale.ROOT));
             failure = new Failure(cause.code(), messages.get(locale, "error.FILE_UNREADABLE", cause.args()),

@@ -24,6 +24,7 @@ import com.tallytrack.sync.listen.ListenerRegistry;
 import com.tallytrack.sync.log.ChangeLog;
 import com.tallytrack.sync.log.NodeIdentity;
 import com.tallytrack.sync.tail.ChangeLogTailer;
+import com.tallytrack.sync.tail.CommitCatchUp;
 import com.tallytrack.sync.tail.SyncLifecycle;
 import com.tallytrack.sync.wakeup.PostgresWakeup;
 import com.tallytrack.sync.wakeup.RedisWakeup;
@@ -157,8 +158,8 @@ class SyncConfiguration {
     SyncService syncService(ManifestCache cache, ChangeLog changeLog, ChangeLogTailer tailer,
             ListenerRegistry listeners, WakeupChannels syncWakeupChannels, CarrierCache carrierCache,
             SyncProperties properties, SyncTailerProperties tailerProperties, Messages messages,
-            Optional<Clock> clock, NodeIdentity node) {
+            Optional<Clock> clock, NodeIdentity node, CommitCatchUp commitCatchUp) {
         return new SyncService(cache, changeLog, tailer, listeners, syncWakeupChannels.all(), carrierCache, properties,
-                tailerProperties, messages, clock.orElse(Clock.systemUTC()), node.id());
+                tailerProperties, messages, clock.orElse(Clock.systemUTC()), node.id(), commitCatchUp);
     }
 }

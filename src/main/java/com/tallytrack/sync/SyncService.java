@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import com.tallytrack.carrier.CarrierCache;
 import com.tallytrack.common.Messages;
@@ -15,6 +16,7 @@ import com.tallytrack.sync.cache.ManifestCache;
 import com.tallytrack.sync.listen.ListenerRegistry;
 import com.tallytrack.sync.log.ChangeLog;
 import com.tallytrack.sync.tail.ChangeLogTailer;
+import com.tallytrack.sync.tail.CommitCatchUp;
 import com.tallytrack.sync.wakeup.WakeupChannel;
 
 /**
@@ -35,10 +37,12 @@ public class SyncService {
     private final Messages messages;
     private final Clock clock;
     private final String nodeId;
+    private final CommitCatchUp commitCatchUp;
 
     SyncService(ManifestCache cache, ChangeLog changeLog, ChangeLogTailer tailer, ListenerRegistry listeners,
             List<WakeupChannel> wakeups, CarrierCache carrierCache, SyncProperties properties,
-            SyncTailerProperties tailerProperties, Messages messages, Clock clock, String nodeId) {
+            SyncTailerProperties tailerProperties, Messages messages, Clock clock, String nodeId,
+            CommitCatchUp commitCatchUp) {
         this.cache = cache;
         this.changeLog = changeLog;
         this.tailer = tailer;
@@ -50,6 +54,7 @@ public class SyncService {
         this.messages = messages;
         this.clock = clock;
         this.nodeId = nodeId;
+        this.commitCatchUp = commitCatchUp;
     }
 
     /** This node's id in the change log. */
@@ -108,6 +113,19 @@ public class SyncService {
     /** Applies what was committed so far on this node now, instead of at the next wake-up or poll. */
     public int catchUp() {
         return tailer.catchUp();
+    }
+
+    /**
+     * Runs a write made of many transactions — an import's batches — so that its commits do not each wait for this
+     * node to apply them: inside, a commit only wakes this node's tailer thread, which applies it while the work goes
+     * on; when the work ends (normally or by an exception) this thread applies whatever is still unapplied before
+     * this returns. So, as after any write, every query on this node sees what the work committed once this returns
+     * (PRODUCT §5); during the work a query may still see what a batch committed a moment ago replaced. If that last
+     * apply fails (the database went away), the numbers the work wrote are dropped from this node's caches instead
+     * and the tailer retries. A scope inside a scope joins the outer one.
+     */
+    public <T> T applyAfter(Supplier<T> work) {
+        return commitCatchUp.applyAfter(work);
     }
 
     /** Registers a listener until the returned registration is closed. */

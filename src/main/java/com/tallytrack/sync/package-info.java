@@ -7,7 +7,8 @@
  * and notifies registered listeners asynchronously.
  *
  * <p>Public API for other modules and embedders: {@link com.tallytrack.sync.SyncService} (statistics, put into the
- * cache, force-sync, cluster-wide invalidation, listener registration), {@link com.tallytrack.sync.ManifestChangeListener},
+ * cache, force-sync, cluster-wide invalidation, listener registration, writes of many transactions applied once at
+ * their end), {@link com.tallytrack.sync.ManifestChangeListener},
  * {@link com.tallytrack.sync.ManifestChange}, {@link com.tallytrack.sync.Registration}, and the value types they
  * return. Only this package is the module's face; its sub-packages are internal to the module (Spring Modulith):
  * <ul>

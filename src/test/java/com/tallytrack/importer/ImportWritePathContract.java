@@ -37,6 +37,8 @@ import org.springframework.test.context.ActiveProfiles;
 import com.tallytrack.manifest.Manifest;
 import com.tallytrack.manifest.ManifestInput;
 import com.tallytrack.manifest.ManifestService;
+import com.tallytrack.sync.tail.SyncLifecycle;
+import com.tallytrack.tracking.PackageResolver;
 
 /**
  * The import's write path on each database ({@link ImportWritePathOnH2Test}, {@link ImportWritePathOnPostgresTest}):
@@ -64,6 +66,10 @@ abstract class ImportWritePathContract {
     DataSource dataSource;
     @Autowired
     ImportProperties properties;
+    @Autowired
+    PackageResolver resolver;
+    @Autowired
+    SyncLifecycle lifecycle;
 
     /** Whether this database's batches go through {@link PostgresCopyUpsert}. */
     abstract boolean expectsCopy();
@@ -122,6 +128,32 @@ abstract class ImportWritePathContract {
         assertThat(manifests.getByTrackingNumber(p + "00005").version()).isEqualTo(1);
         assertThat(manifests.getByTrackingNumber(p + "00006").version()).as("unchanged row untouched").isZero();
         assertThat(entries(p, "insert")).hasSize(n);
+    }
+
+    /**
+     * An upload's batches only wake this node's tailer thread at their commits (it applies them while the upload goes
+     * on); the upload applies what is left itself before it returns. Here the tailer thread is stopped, so only that
+     * last apply can explain that numbers cached before the upload, in each of its three batches, are answered with
+     * their new packages as soon as it returns.
+     */
+    @Test
+    void whenAnUploadReturnsThisNodeAnswersWithWhatItWroteEvenWithoutItsTailerThread() {
+        String p = prefix();
+        int n = 2 * properties.batchSize() + properties.batchSize() / 2;
+        assertThat(upload(p, n, i -> "OLD" + (i % 7)).state()).isEqualTo("COMPLETED");
+        List<String> probes = List.of(p + "00000", p + String.format("%05d", properties.batchSize() + 1),
+                p + String.format("%05d", n - 1));
+        probes.forEach(t -> assertThat(resolver.resolve(t).map(Manifest::packageNumber)).hasValueSatisfying(
+                pkg -> assertThat(pkg).startsWith("OLD")));
+        lifecycle.stop();
+        try {
+            ImportReport moved = upload(p, n, i -> "MOVED" + (i % 7));
+            assertThat(moved.statistics().updated()).isEqualTo(n);
+            probes.forEach(t -> assertThat(resolver.resolve(t).map(Manifest::packageNumber)).as(t)
+                    .hasValueSatisfying(pkg -> assertThat(pkg).startsWith("MOVED")));
+        } finally {
+            lifecycle.start();
+        }
     }
 
     @Test

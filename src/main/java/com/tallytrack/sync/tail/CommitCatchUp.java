@@ -1,5 +1,10 @@
 package com.tallytrack.sync.tail;
 
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Supplier;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -16,9 +21,13 @@ import com.tallytrack.sync.wakeup.WakeupChannels;
  * Right after a manifest write commits on this node — in the writer's thread, before its call returns — applies
  * the change log, so the writer and every later query on this node see the change; then tells the other nodes.
  * A rolled-back transaction never gets here.
+ *
+ * <p>A write made of many transactions (an import's batches) runs inside {@link #applyAfter}: there a commit only
+ * wakes the tailer thread, which applies it on its own connection while the writer goes on with its next
+ * transaction, and the writer's thread applies whatever is still unapplied once, when the scope ends.
  */
 @Component
-class CommitCatchUp {
+public class CommitCatchUp {
 
     private static final Logger log = LoggerFactory.getLogger(CommitCatchUp.class);
 
@@ -29,6 +38,8 @@ class CommitCatchUp {
     private final ManifestCache cache;
     private final CarrierCache carrierCache;
     private final WakeupChannels wakeups;
+    /** The numbers written by this thread's commits inside {@link #applyAfter}; null outside a scope. */
+    private final ThreadLocal<Set<String>> deferred = new ThreadLocal<>();
 
     CommitCatchUp(ChangeLogTailer tailer, ManifestCache cache, CarrierCache carrierCache,
             WakeupChannels wakeups) {
@@ -40,21 +51,54 @@ class CommitCatchUp {
 
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     void afterCommit(ManifestsChanged event) {
+        Set<String> scope = deferred.get();
+        if (scope != null) {
+            scope.addAll(event.trackingNumbers());
+            tailer.wake();
+        } else {
+            catchUpOrDrop(event.trackingNumbers(), "a commit");
+        }
+        wakeups.announce();
+    }
+
+    /**
+     * Runs {@code work} with this node's apply of its commits deferred to its end (see the class comment), and
+     * applies before returning — normally or by an exception — so that when this returns this node has applied
+     * every change the work committed, as after a single write. A scope inside a scope joins the outer one.
+     */
+    public <T> T applyAfter(Supplier<T> work) {
+        if (deferred.get() != null) {
+            return work.get();
+        }
+        Set<String> written = new HashSet<>();
+        deferred.set(written);
+        try {
+            return work.get();
+        } finally {
+            deferred.remove();
+            if (!written.isEmpty()) {
+                catchUpOrDrop(written, "a write of several transactions");
+            }
+        }
+    }
+
+    /**
+     * Applies what has committed; if the database went away meanwhile, drops what we know changed from this node's
+     * caches (they read the database again) and leaves the entries to the tailer's retry.
+     */
+    private void catchUpOrDrop(Collection<String> written, String after) {
         try {
             tailer.catchUp(false);
         } catch (RuntimeException e) {
-            // The database went away right after the commit: drop what we know changed, let the tailer retry.
-            log.warn("sync could not catch up after a commit; invalidating the {} numbers written",
-                    event.trackingNumbers().size());
-            cache.invalidate(event.trackingNumbers());
+            log.warn("sync could not catch up after {}; invalidating the {} numbers written", after, written.size());
+            cache.invalidate(written);
             try {
-                carrierCache.invalidate(event.trackingNumbers());
+                carrierCache.invalidate(written);
             } catch (RuntimeException ignored) {
                 // the tailer invalidates again when it applies the entries
             }
             tailer.wake();
         }
-        wakeups.announce();
     }
 
     /**

@@ -1,0 +1,134 @@
+package com.tallytrack.sync;
+
+import static com.tallytrack.sync.SyncNodes.manifests;
+import static com.tallytrack.sync.SyncNodes.packageOn;
+import static com.tallytrack.sync.SyncNodes.sync;
+import static com.tallytrack.sync.SyncTestSupport.manifest;
+import static com.tallytrack.sync.SyncTestSupport.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import com.tallytrack.support.EmbeddedPostgres;
+import com.tallytrack.sync.tail.SyncLifecycle;
+
+/**
+ * {@link SyncService#applyAfter}: a write made of many transactions (an import's batches) has this node apply its
+ * commits once, when it ends, instead of after every commit in the writer's thread. Made deterministic by stopping
+ * the node's tailer thread (and it has no wake-up channel and polls every 10 minutes): nothing but the writer's
+ * thread can apply here, so what the node answers inside and after the scope shows who applied when.
+ */
+class ApplyAfterTest {
+
+    static ConfigurableApplicationContext node;
+
+    @BeforeAll
+    static void start() {
+        node = SyncNodes.start("apply-after-node", "tallytrack.sync.wakeup=none", "tallytrack.sync.poll-interval=10m",
+                "tallytrack.sync.statement-timeout=1s", "tallytrack.sync.socket-timeout=5s");
+    }
+
+    @AfterAll
+    static void stop() {
+        SyncNodes.close(node);
+    }
+
+    @BeforeEach
+    void stopTheTailerThread() {
+        node.getBean(SyncLifecycle.class).stop();
+    }
+
+    @AfterEach
+    void startItAgain() {
+        node.getBean(SyncLifecycle.class).start();
+    }
+
+    @Test
+    void commitsInsideTheScopeAreAppliedOnceWhenItEndsAndNotBefore() {
+        String a = unique("AA");
+        String b = unique("AB");
+        manifests(node).create(manifest(a, "A-OLD"));
+        manifests(node).create(manifest(b, "B-OLD"));
+        assertThat(packageOn(node, a)).isEqualTo("A-OLD");
+        assertThat(packageOn(node, b)).isEqualTo("B-OLD");
+
+        String inside = sync(node).applyAfter(() -> {
+            manifests(node).upsertBatch(List.of(manifest(a, "A-NEW")), "import");
+            manifests(node).upsertBatch(List.of(manifest(b, "B-NEW")), "import");
+            return packageOn(node, a) + "," + packageOn(node, b);
+        });
+
+        assertThat(inside).as("inside the scope the commits were not applied in the writer's thread")
+                .isEqualTo("A-OLD,B-OLD");
+        assertThat(packageOn(node, a)).as("applied before the scope returned").isEqualTo("A-NEW");
+        assertThat(packageOn(node, b)).isEqualTo("B-NEW");
+    }
+
+    @Test
+    void aScopeEndedByAnExceptionStillAppliesWhatCommittedBeforeIt() {
+        String a = unique("AE");
+        manifests(node).create(manifest(a, "E-OLD"));
+        assertThat(packageOn(node, a)).isEqualTo("E-OLD");
+
+        assertThatThrownBy(() -> sync(node).applyAfter(() -> {
+            manifests(node).upsertBatch(List.of(manifest(a, "E-NEW")), "import");
+            throw new IllegalStateException("the file broke off after the first batch");
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("broke off");
+
+        assertThat(packageOn(node, a)).isEqualTo("E-NEW");
+    }
+
+    @Test
+    void aWriteOutsideAnyScopeIsStillAppliedInTheWritersThreadAtItsCommit() {
+        String a = unique("AO");
+        manifests(node).create(manifest(a, "O-OLD"));
+        assertThat(packageOn(node, a)).isEqualTo("O-OLD");
+
+        manifests(node).upsertBatch(List.of(manifest(a, "O-NEW")), "import");
+
+        assertThat(packageOn(node, a)).isEqualTo("O-NEW");
+    }
+
+    /**
+     * The final apply cannot read the change log: a session holds an exclusive lock on it, so the read runs into the
+     * statement timeout (1 s here). The numbers the scope wrote are dropped from this node's cache instead, so it
+     * reads them from the database; the scope returns normally (its rows are committed).
+     */
+    @Test
+    void whenTheFinalApplyFailsTheNumbersWrittenAreDroppedFromThisNodesCache() throws Exception {
+        String a = unique("AF");
+        String other = unique("AG");
+        manifests(node).create(manifest(a, "F-OLD"));
+        manifests(node).create(manifest(other, "G-OLD"));
+        assertThat(packageOn(node, a)).isEqualTo("F-OLD");
+        assertThat(packageOn(node, other)).isEqualTo("G-OLD");
+
+        try (Connection locker = DriverManager.getConnection(EmbeddedPostgres.jdbcUrl(), "postgres", "postgres")) {
+            locker.setAutoCommit(false);
+            sync(node).applyAfter(() -> {
+                manifests(node).upsertBatch(List.of(manifest(a, "F-NEW")), "import");
+                try (Statement s = locker.createStatement()) {
+                    s.execute("LOCK TABLE sync_change_log IN ACCESS EXCLUSIVE MODE");
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+                return null;
+            });
+            assertThat(sync(node).cached(a).cached()).as("dropped, not served stale").isFalse();
+            assertThat(sync(node).cached(other).cached()).as("a number the scope did not write is kept").isTrue();
+            locker.rollback();
+        }
+        assertThat(packageOn(node, a)).isEqualTo("F-NEW");
+    }
+}
