@@ -1,8 +1,7 @@
 package com.tallytrack.importer;
 
-import java.io.IOException;
-import java.io.StringReader;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,7 +22,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
+import org.postgresql.copy.CopyIn;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -62,6 +61,9 @@ final class PostgresCopyUpsert {
             + "customer_code VARCHAR(20), goods_code VARCHAR(20), package_number VARCHAR(50), "
             + "weight DECIMAL(10, 3), length DECIMAL(8, 2), width DECIMAL(8, 2), height DECIMAL(8, 2), "
             + "special_fee DECIMAL(10, 2)) ON COMMIT DELETE ROWS";
+
+    /** Characters of CSV sent to the server at a time. */
+    private static final int CHUNK = 32 * 1024;
 
     private static final String COPY = "COPY " + STAGE + " FROM STDIN (FORMAT csv)";
 
@@ -129,7 +131,7 @@ final class PostgresCopyUpsert {
                 // for another insert of a new number): two COPYs of the same new numbers wait in one order
                 fresh.sort(Comparator.comparing(ManifestInput::trackingNumber));
                 String suffix = ",0," + now + "," + now;
-                copy(c, COPY_NEW, csv(fresh, suffix));
+                copy(c, COPY_NEW, fresh, suffix);
                 inserted += fresh.size();
                 fresh.forEach(m -> touched.add(m.trackingNumber()));
             }
@@ -137,7 +139,7 @@ final class PostgresCopyUpsert {
                 try (Statement create = c.createStatement()) {
                     create.execute(CREATE_STAGE);
                 }
-                copy(c, COPY, csv(known));
+                copy(c, COPY, known, "");
                 Timestamp at = Timestamp.from(now);
                 try (PreparedStatement upsert = c.prepareStatement(UPSERT)) {
                     upsert.setTimestamp(1, at);
@@ -178,39 +180,58 @@ final class PostgresCopyUpsert {
         return out;
     }
 
-    private static void copy(Connection c, String sql, String csv) throws SQLException {
-        CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+    /**
+     * Streams the rows to the server as CSV in chunks of about {@link #CHUNK} characters while it formats them, so
+     * the server inserts the first rows while the last are still being written (one batch is about 400 KB).
+     */
+    private static void copy(Connection c, String sql, List<ManifestInput> rows, String suffix) throws SQLException {
+        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
-            copy.copyIn(sql, new StringReader(csv));
-        } catch (IOException e) {
-            throw new SQLException("reading the rows of an import batch for COPY failed", e);
+            StringBuilder chunk = new StringBuilder(CHUNK + 1024);
+            for (ManifestInput m : rows) {
+                line(chunk, m, suffix);
+                if (chunk.length() >= CHUNK) {
+                    send(in, chunk);
+                }
+            }
+            send(in, chunk);
+            in.endCopy();
+        } catch (SQLException | RuntimeException e) {
+            if (in.isActive()) {
+                try {
+                    in.cancelCopy(); // the server rolls back what it received; the transaction fails
+                } catch (SQLException cancelled) {
+                    e.addSuppressed(cancelled);
+                }
+            }
+            throw e;
         }
     }
 
-    static String csv(Iterable<ManifestInput> rows) {
-        return csv(rows, "");
+    private static void send(CopyIn in, StringBuilder chunk) throws SQLException {
+        if (!chunk.isEmpty()) {
+            byte[] bytes = chunk.toString().getBytes(StandardCharsets.UTF_8); // PgJDBC's client encoding
+            in.writeToCopy(bytes, 0, bytes.length);
+            chunk.setLength(0);
+        }
     }
 
     /**
-     * CSV as COPY reads it: an unquoted empty field is NULL, every text is quoted (so "" stays an empty text);
-     * {@code suffix} ends every line (further columns, the same for every row).
+     * One row as COPY's CSV reads it: an unquoted empty field is NULL, every text is quoted (so "" stays an empty
+     * text); {@code suffix} ends the line (further columns, the same for every row).
      */
-    static String csv(Iterable<ManifestInput> rows, String suffix) {
-        StringBuilder out = new StringBuilder(16 * 1024);
-        for (ManifestInput m : rows) {
-            text(out, m.trackingNumber()).append(',');
-            out.append(m.manifestDate() == null ? "" : m.manifestDate().toString()).append(',');
-            text(out, m.transportCode()).append(',');
-            text(out, m.customerCode()).append(',');
-            text(out, m.goodsCode()).append(',');
-            text(out, m.packageNumber()).append(',');
-            number(out, m.weight()).append(',');
-            number(out, m.length()).append(',');
-            number(out, m.width()).append(',');
-            number(out, m.height()).append(',');
-            number(out, m.specialFee()).append(suffix).append('\n');
-        }
-        return out.toString();
+    private static void line(StringBuilder out, ManifestInput m, String suffix) {
+        text(out, m.trackingNumber()).append(',');
+        out.append(m.manifestDate() == null ? "" : m.manifestDate().toString()).append(',');
+        text(out, m.transportCode()).append(',');
+        text(out, m.customerCode()).append(',');
+        text(out, m.goodsCode()).append(',');
+        text(out, m.packageNumber()).append(',');
+        number(out, m.weight()).append(',');
+        number(out, m.length()).append(',');
+        number(out, m.width()).append(',');
+        number(out, m.height()).append(',');
+        number(out, m.specialFee()).append(suffix).append('\n');
     }
 
     private static StringBuilder text(StringBuilder out, String value) {
