@@ -182,9 +182,10 @@ final class PostgresCopyUpsert {
 
     /**
      * Streams the rows to the server as CSV in chunks of about {@link #CHUNK} characters while it formats them, so
-     * the server inserts the first rows while the last are still being written (one batch is about 400 KB).
+     * the server inserts the first rows while the last are still being written (one batch is about 400 KB). Package
+     * visible for {@code PostgresCopyStreamTest}.
      */
-    private static void copy(Connection c, String sql, List<ManifestInput> rows, String suffix) throws SQLException {
+    static void copy(Connection c, String sql, List<ManifestInput> rows, String suffix) throws SQLException {
         CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
             StringBuilder chunk = new StringBuilder(CHUNK + 1024);
@@ -196,7 +197,9 @@ final class PostgresCopyUpsert {
             }
             send(in, chunk);
             in.endCopy();
-        } catch (SQLException | RuntimeException e) {
+        } catch (Throwable e) {
+            // an Error too (out of memory while formatting): a COPY left open keeps the connection locked, and the
+            // rollback that follows would wait for it for ever
             if (in.isActive()) {
                 try {
                     in.cancelCopy(); // the server rolls back what it received; the transaction fails

@@ -120,9 +120,10 @@ public class SyncService {
      * node to apply them: inside, a commit only wakes this node's tailer thread, which applies it while the work goes
      * on; when the work ends (normally or by an exception) this thread applies whatever is still unapplied before
      * this returns. So, as after any write, every query on this node sees what the work committed once this returns
-     * (PRODUCT §5); during the work a query may still see what a batch committed a moment ago replaced. If that last
-     * apply fails (the database went away), the numbers the work wrote are dropped from this node's caches instead
-     * and the tailer retries. A scope inside a scope joins the outer one.
+     * (PRODUCT §5); during the work this node shows a commit once its tailer thread applied it (normally within
+     * milliseconds). If that last apply fails (the database went away), this node drops from its manifest cache the
+     * numbers the work wrote (everything, when it does not know them all) and those numbers from its carrier-result
+     * cache, and the tailer applies the entries when it can. A scope inside a scope joins the outer one.
      */
     public <T> T applyAfter(Supplier<T> work) {
         return commitCatchUp.applyAfter(work);

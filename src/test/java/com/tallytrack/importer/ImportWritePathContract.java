@@ -131,10 +131,9 @@ abstract class ImportWritePathContract {
     }
 
     /**
-     * An upload's batches only wake this node's tailer thread at their commits (it applies them while the upload goes
-     * on); the upload applies what is left itself before it returns. Here the tailer thread is stopped, so only that
-     * last apply can explain that numbers cached before the upload, in each of its three batches, are answered with
-     * their new packages as soon as it returns.
+     * Numbers cached before an upload, in each of its three batches, are answered with their new packages as soon as
+     * it returns, with this node's tailer thread stopped: the upload itself must have applied its batches. (That it
+     * does so once, at its end, rather than after each commit, is {@code ImportApplyScopeTest}'s business.)
      */
     @Test
     void whenAnUploadReturnsThisNodeAnswersWithWhatItWroteEvenWithoutItsTailerThread() {

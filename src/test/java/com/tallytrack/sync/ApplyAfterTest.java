@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -19,7 +20,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
+import com.tallytrack.manifest.ManifestsChanged;
 import com.tallytrack.support.EmbeddedPostgres;
 import com.tallytrack.sync.tail.SyncLifecycle;
 
@@ -130,5 +135,42 @@ class ApplyAfterTest {
             locker.rollback();
         }
         assertThat(packageOn(node, a)).isEqualTo("F-NEW");
+    }
+
+    /**
+     * A commit inside the scope that does not say which numbers it wrote (a bulk write may not): when the last apply
+     * fails, this node cannot know what is stale, so it empties its manifest cache.
+     */
+    @Test
+    void whenTheFinalApplyFailsAfterACommitThatNamedNoNumbersThisNodesManifestCacheIsEmptied() throws Exception {
+        String a = unique("AN");
+        String other = unique("AM");
+        manifests(node).create(manifest(a, "N-OLD"));
+        manifests(node).create(manifest(other, "M-OLD"));
+        assertThat(packageOn(node, a)).isEqualTo("N-OLD");
+        assertThat(packageOn(node, other)).isEqualTo("M-OLD");
+        TransactionTemplate tx = new TransactionTemplate(node.getBean(PlatformTransactionManager.class));
+        JdbcClient jdbc = node.getBean(JdbcClient.class);
+
+        try (Connection locker = DriverManager.getConnection(EmbeddedPostgres.jdbcUrl(), "postgres", "postgres")) {
+            locker.setAutoCommit(false);
+            sync(node).applyAfter(() -> {
+                tx.executeWithoutResult(s -> {
+                    jdbc.sql("UPDATE cargo_manifest SET package_number = 'N-NEW', version = version + 1 "
+                            + "WHERE tracking_number = :t").param("t", a).update();
+                    node.publishEvent(new ManifestsChanged(Set.of(), "bulk"));
+                });
+                try (Statement s = locker.createStatement()) {
+                    s.execute("LOCK TABLE sync_change_log IN ACCESS EXCLUSIVE MODE");
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+                return null;
+            });
+            assertThat(sync(node).cached(a).cached()).isFalse();
+            assertThat(sync(node).cached(other).cached()).as("not known to be untouched: dropped too").isFalse();
+            locker.rollback();
+        }
+        assertThat(packageOn(node, a)).isEqualTo("N-NEW");
     }
 }

@@ -38,8 +38,31 @@ public class CommitCatchUp {
     private final ManifestCache cache;
     private final CarrierCache carrierCache;
     private final WakeupChannels wakeups;
-    /** The numbers written by this thread's commits inside {@link #applyAfter}; null outside a scope. */
-    private final ThreadLocal<Set<String>> deferred = new ThreadLocal<>();
+    /** This thread's {@link #applyAfter} scope; null outside one. */
+    private final ThreadLocal<Scope> deferred = new ThreadLocal<>();
+
+    /**
+     * What a scope's commits wrote, for the fallback when its last apply fails: the tracking numbers, up to
+     * {@link #REMEMBERED} of them (a 1,000,000-row upload would otherwise keep about 100 MB of them for its whole run);
+     * past that, or after a commit that did not name its numbers, the fallback empties this node's manifest cache.
+     */
+    static final class Scope {
+        final Set<String> numbers = new HashSet<>();
+        boolean committed;
+        boolean incomplete;
+
+        void add(Set<String> written) {
+            committed = true;
+            if (written.isEmpty() || numbers.size() + written.size() > REMEMBERED) {
+                incomplete = true;
+            } else {
+                numbers.addAll(written);
+            }
+        }
+    }
+
+    /** Most tracking numbers a scope remembers for its fallback. */
+    static final int REMEMBERED = 100_000;
 
     CommitCatchUp(ChangeLogTailer tailer, ManifestCache cache, CarrierCache carrierCache,
             WakeupChannels wakeups) {
@@ -51,12 +74,12 @@ public class CommitCatchUp {
 
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     void afterCommit(ManifestsChanged event) {
-        Set<String> scope = deferred.get();
+        Scope scope = deferred.get();
         if (scope != null) {
-            scope.addAll(event.trackingNumbers());
+            scope.add(event.trackingNumbers());
             tailer.wake();
         } else {
-            catchUpOrDrop(event.trackingNumbers(), "a commit");
+            catchUpOrDrop(event.trackingNumbers(), false, "a commit");
         }
         wakeups.announce();
     }
@@ -70,28 +93,36 @@ public class CommitCatchUp {
         if (deferred.get() != null) {
             return work.get();
         }
-        Set<String> written = new HashSet<>();
-        deferred.set(written);
+        Scope scope = new Scope();
+        deferred.set(scope);
         try {
             return work.get();
         } finally {
             deferred.remove();
-            if (!written.isEmpty()) {
-                catchUpOrDrop(written, "a write of several transactions");
+            if (scope.committed) {
+                catchUpOrDrop(scope.numbers, scope.incomplete, "a write of several transactions");
             }
         }
     }
 
     /**
-     * Applies what has committed; if the database went away meanwhile, drops what we know changed from this node's
-     * caches (they read the database again) and leaves the entries to the tailer's retry.
+     * Applies what has committed; if that fails (the database went away meanwhile; an {@code Error} too, which the
+     * tailer thread would also survive), drops what changed from this node's manifest cache — the numbers written,
+     * or everything when they are not all known — and those numbers from the carrier-result cache, so this node
+     * reads them from the database again; the tailer applies the entries when it can (and then also drops the
+     * carrier results of their old and new package numbers).
      */
-    private void catchUpOrDrop(Collection<String> written, String after) {
+    private void catchUpOrDrop(Collection<String> written, boolean notAllKnown, String after) {
         try {
             tailer.catchUp(false);
-        } catch (RuntimeException e) {
-            log.warn("sync could not catch up after {}; invalidating the {} numbers written", after, written.size());
-            cache.invalidate(written);
+        } catch (RuntimeException | Error e) {
+            log.warn("sync could not catch up after {}; invalidating {} in this node's manifest cache", after,
+                    notAllKnown ? "everything" : "the " + written.size() + " numbers written", e);
+            if (notAllKnown) {
+                cache.invalidateAll();
+            } else {
+                cache.invalidate(written);
+            }
             try {
                 carrierCache.invalidate(written);
             } catch (RuntimeException ignored) {
