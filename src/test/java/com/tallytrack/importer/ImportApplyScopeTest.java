@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mockito.invocation.InvocationOnMock;
 import org.springframework.dao.DataAccessResourceFailureException;
 
 import com.tallytrack.audit.AuditLog;
@@ -58,11 +59,7 @@ class ImportApplyScopeTest {
 
     @Test
     void everyBatchOfAnUploadIsWrittenInsideOneScopeThatEndsBeforeTheReport() throws Exception {
-        when(writer.write(any())).thenAnswer(call -> {
-            List<ManifestInput> rows = call.getArgument(0);
-            events.add((inside ? "inside: " : "outside: ") + rows.size() + " rows");
-            return new ManifestService.UpsertResult(rows.size(), 0, 0);
-        });
+        when(writer.write(any())).thenAnswer(this::recordWrite);
 
         ImportReport report = imports.importFile(file(2_500), "m.csv", ImportFormat.CSV, false, Locale.CHINA,
                 "admin", null, null);
@@ -74,11 +71,7 @@ class ImportApplyScopeTest {
 
     @Test
     void aDatabaseFailureHalfWayStillEndsTheScopeBeforeTheReport() throws Exception {
-        when(writer.write(any())).thenAnswer(call -> {
-            List<ManifestInput> rows = call.getArgument(0);
-            events.add((inside ? "inside: " : "outside: ") + rows.size() + " rows");
-            return new ManifestService.UpsertResult(rows.size(), 0, 0);
-        }).thenThrow(new DataAccessResourceFailureException("the database went away"));
+        when(writer.write(any())).thenAnswer(this::recordWrite).thenThrow(new DataAccessResourceFailureException("the database went away"));
 
         // a direct upload answers a failure after saved rows with IMPORT_INTERRUPTED, the report in its details
         assertThatThrownBy(() -> imports.importFile(file(2_500), "m.csv", ImportFormat.CSV, false, Locale.CHINA,
@@ -90,6 +83,13 @@ class ImportApplyScopeTest {
 
         assertThat(events).containsExactly("scope begins", "inside: 1000 rows", "scope ends",
                 "answer IMPORT_INTERRUPTED");
+    }
+
+    /** A batch write: notes whether it ran inside the scope, and inserts every row. */
+    private ManifestService.UpsertResult recordWrite(InvocationOnMock call) {
+        List<ManifestInput> rows = call.getArgument(0);
+        events.add((inside ? "inside: " : "outside: ") + rows.size() + " rows");
+        return new ManifestService.UpsertResult(rows.size(), 0, 0);
     }
 
     private Path file(int rows) throws Exception {

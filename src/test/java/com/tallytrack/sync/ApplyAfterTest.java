@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
@@ -61,12 +62,8 @@ class ApplyAfterTest {
 
     @Test
     void commitsInsideTheScopeAreAppliedOnceWhenItEndsAndNotBefore() {
-        String a = unique("AA");
-        String b = unique("AB");
-        manifests(node).create(manifest(a, "A-OLD"));
-        manifests(node).create(manifest(b, "B-OLD"));
-        assertThat(packageOn(node, a)).isEqualTo("A-OLD");
-        assertThat(packageOn(node, b)).isEqualTo("B-OLD");
+        String a = cached("AA", "A-OLD");
+        String b = cached("AB", "B-OLD");
 
         String inside = sync(node).applyAfter(() -> {
             manifests(node).upsertBatch(List.of(manifest(a, "A-NEW")), "import");
@@ -82,9 +79,7 @@ class ApplyAfterTest {
 
     @Test
     void aScopeEndedByAnExceptionStillAppliesWhatCommittedBeforeIt() {
-        String a = unique("AE");
-        manifests(node).create(manifest(a, "E-OLD"));
-        assertThat(packageOn(node, a)).isEqualTo("E-OLD");
+        String a = cached("AE", "E-OLD");
 
         assertThatThrownBy(() -> sync(node).applyAfter(() -> {
             manifests(node).upsertBatch(List.of(manifest(a, "E-NEW")), "import");
@@ -96,9 +91,7 @@ class ApplyAfterTest {
 
     @Test
     void aWriteOutsideAnyScopeIsStillAppliedInTheWritersThreadAtItsCommit() {
-        String a = unique("AO");
-        manifests(node).create(manifest(a, "O-OLD"));
-        assertThat(packageOn(node, a)).isEqualTo("O-OLD");
+        String a = cached("AO", "O-OLD");
 
         manifests(node).upsertBatch(List.of(manifest(a, "O-NEW")), "import");
 
@@ -112,22 +105,14 @@ class ApplyAfterTest {
      */
     @Test
     void whenTheFinalApplyFailsTheNumbersWrittenAreDroppedFromThisNodesCache() throws Exception {
-        String a = unique("AF");
-        String other = unique("AG");
-        manifests(node).create(manifest(a, "F-OLD"));
-        manifests(node).create(manifest(other, "G-OLD"));
-        assertThat(packageOn(node, a)).isEqualTo("F-OLD");
-        assertThat(packageOn(node, other)).isEqualTo("G-OLD");
+        String a = cached("AF", "F-OLD");
+        String other = cached("AG", "G-OLD");
 
         try (Connection locker = DriverManager.getConnection(EmbeddedPostgres.jdbcUrl(), "postgres", "postgres")) {
             locker.setAutoCommit(false);
             sync(node).applyAfter(() -> {
                 manifests(node).upsertBatch(List.of(manifest(a, "F-NEW")), "import");
-                try (Statement s = locker.createStatement()) {
-                    s.execute("LOCK TABLE sync_change_log IN ACCESS EXCLUSIVE MODE");
-                } catch (java.sql.SQLException e) {
-                    throw new IllegalStateException(e);
-                }
+                lockTheChangeLog(locker);
                 return null;
             });
             assertThat(sync(node).cached(a).cached()).as("dropped, not served stale").isFalse();
@@ -143,12 +128,8 @@ class ApplyAfterTest {
      */
     @Test
     void whenTheFinalApplyFailsAfterACommitThatNamedNoNumbersThisNodesManifestCacheIsEmptied() throws Exception {
-        String a = unique("AN");
-        String other = unique("AM");
-        manifests(node).create(manifest(a, "N-OLD"));
-        manifests(node).create(manifest(other, "M-OLD"));
-        assertThat(packageOn(node, a)).isEqualTo("N-OLD");
-        assertThat(packageOn(node, other)).isEqualTo("M-OLD");
+        String a = cached("AN", "N-OLD");
+        String other = cached("AM", "M-OLD");
         TransactionTemplate tx = new TransactionTemplate(node.getBean(PlatformTransactionManager.class));
         JdbcClient jdbc = node.getBean(JdbcClient.class);
 
@@ -160,11 +141,7 @@ class ApplyAfterTest {
                             + "WHERE tracking_number = :t").param("t", a).update();
                     node.publishEvent(new ManifestsChanged(Set.of(), "bulk"));
                 });
-                try (Statement s = locker.createStatement()) {
-                    s.execute("LOCK TABLE sync_change_log IN ACCESS EXCLUSIVE MODE");
-                } catch (java.sql.SQLException e) {
-                    throw new IllegalStateException(e);
-                }
+                lockTheChangeLog(locker);
                 return null;
             });
             assertThat(sync(node).cached(a).cached()).isFalse();
@@ -172,5 +149,22 @@ class ApplyAfterTest {
             locker.rollback();
         }
         assertThat(packageOn(node, a)).isEqualTo("N-NEW");
+    }
+
+    /** A new number with this package, cached on the node (its first query loads it). */
+    private static String cached(String prefix, String packageNumber) {
+        String number = unique(prefix);
+        manifests(node).create(manifest(number, packageNumber));
+        assertThat(packageOn(node, number)).isEqualTo(packageNumber);
+        return number;
+    }
+
+    /** Another session takes an exclusive lock on the change log until it rolls back: every read of it waits. */
+    private static void lockTheChangeLog(Connection locker) {
+        try (Statement s = locker.createStatement()) {
+            s.execute("LOCK TABLE sync_change_log IN ACCESS EXCLUSIVE MODE");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
