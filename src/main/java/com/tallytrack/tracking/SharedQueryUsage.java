@@ -35,12 +35,16 @@ class SharedQueryUsage implements DisposableBean {
     private static final int MAX_TRACKED = 200_000;
     private static final int READ_CHUNK = 500;
 
-    /** One address in one window: used here, already added to the table, and the cluster's total read back. */
+    /**
+     * One address in one window: used here, already added to the table, and what the other nodes had used when
+     * the totals were last read back (the total then, less what this node had added by then: kept as one figure,
+     * so that this node's adding more before the next read cannot make the others' use look smaller).
+     */
     private static final class Usage {
         final long window;
         int local;
         int pushed;
-        int cluster;
+        int others;
 
         Usage(long window) {
             this.window = window;
@@ -81,8 +85,7 @@ class SharedQueryUsage implements DisposableBean {
             return true;
         }
         synchronized (u) {
-            int others = Math.max(0, u.cluster - u.pushed);
-            return others == 0 || others + u.local + cost <= perMinute;
+            return u.others == 0 || u.others + u.local + cost <= perMinute;
         }
     }
 
@@ -137,7 +140,8 @@ class SharedQueryUsage implements DisposableBean {
                         Usage u = usage.get(rs.getString("client_ip"));
                         if (u != null && u.window == w) {
                             synchronized (u) {
-                                u.cluster = rs.getInt("used");
+                                // only this thread adds to pushed, and every add of this round is committed
+                                u.others = Math.max(0, rs.getInt("used") - u.pushed);
                             }
                         }
                         return null;
