@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import com.jayway.jsonpath.JsonPath;
 import com.tallytrack.TallyTrackApplication;
@@ -66,6 +68,23 @@ class QueryRateLimitAcrossNodesTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Waits (at most 30 s) until the nodes together have added {@code used} queries of the address to the table. */
+    static void awaitSharedUse(String ip, int used) throws InterruptedException {
+        JdbcClient jdbc = nodeA.getBean(JdbcClient.class);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            Integer total = jdbc.sql("SELECT SUM(used) FROM query_rate_usage WHERE client_ip = :ip")
+                    .param("ip", ip).query(Integer.class).optional().orElse(null);
+            if (total != null && total >= used) {
+                assertThat(total).as("queries of %s shared by the nodes", ip).isEqualTo(used);
+                return;
+            }
+            assertThat(System.nanoTime() - deadline).as("the nodes shared %d queries of %s in time", used, ip)
+                    .isNegative();
+            Thread.sleep(50);
+        }
+    }
+
     @Test
     void whatAnAddressUsedOnOneNodeCountsOnTheOther() throws Exception {
         // the limit counts per one-minute window: start early in one, so the test does not straddle two
@@ -80,8 +99,10 @@ class QueryRateLimitAcrossNodesTest {
         }
         // B meets the address; what it serves before its next sync is the documented slack of one interval
         assertThat(query(nodeB, ip).statusCode()).isNotEqualTo(429);
-        // both nodes sync every 200 ms; 1.5 s is generous on a loaded machine, and only a lower bound matters
-        Thread.sleep(1500);
+        // both nodes sync every 200 ms: once the table holds A's 7 and B's 1, B reads the total back within one
+        // interval; a second is generous on a loaded machine, and only a lower bound matters
+        awaitSharedUse(ip, 8);
+        Thread.sleep(1000);
         for (int i = 0; i < 2; i++) {
             assertThat(query(nodeB, ip).statusCode()).isNotEqualTo(429);
         }
@@ -89,7 +110,8 @@ class QueryRateLimitAcrossNodesTest {
         assertThat(refused.statusCode()).as("7 on A + 3 on B = the limit of 10 per minute").isEqualTo(429);
         assertThat((String) JsonPath.read(refused.body(), "$.error.code")).isEqualTo("RATE_LIMITED");
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
-        Thread.sleep(1500);
+        awaitSharedUse(ip, 10);
+        Thread.sleep(1000);
         assertThat(query(nodeA, ip).statusCode()).as("and on A, once it learned of B's use").isEqualTo(429);
     }
 }
