@@ -1,10 +1,8 @@
 package com.tallytrack.push;
 
+import static com.tallytrack.support.ObservedStatements.observed;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,7 +26,6 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 import com.tallytrack.carrier.CarrierSubscriptions.Subscription;
@@ -163,7 +160,7 @@ class ManifestSubscriberBatchTest {
 
     private static void subscribesInChunks(DataSource pool) {
         AtomicInteger statements = new AtomicInteger();
-        DataSource counting = counting(pool, statements);
+        DataSource counting = observed(pool, sql -> statements.incrementAndGet());
         SubscriptionStore store = store(counting);
         ManifestSubscriber subscriber = new ManifestSubscriber(store);
         JdbcClient jdbc = JdbcClient.create(pool);
@@ -243,29 +240,5 @@ class ManifestSubscriberBatchTest {
             numbers.add(prefix + i);
         }
         return numbers;
-    }
-
-    /** Counts every statement prepared or created on connections of {@code target}. */
-    private static DataSource counting(DataSource target, AtomicInteger statements) {
-        return new DelegatingDataSource(target) {
-            @Override
-            public Connection getConnection() throws java.sql.SQLException {
-                Connection real = super.getConnection();
-                InvocationHandler handler = (proxy, method, args) -> {
-                    String name = method.getName();
-                    if (name.equals("prepareStatement") || name.equals("createStatement")
-                            || name.equals("prepareCall")) {
-                        statements.incrementAndGet();
-                    }
-                    try {
-                        return method.invoke(real, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                };
-                return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-                        new Class<?>[] {Connection.class}, handler);
-            }
-        };
     }
 }

@@ -1,10 +1,8 @@
 package com.tallytrack.tracking;
 
+import static com.tallytrack.support.ObservedStatements.observed;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
-import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,8 +44,14 @@ class SharedQueryUsageTest {
                 + " used INT NOT NULL, PRIMARY KEY (client_ip, window_id))").update();
         // ten seconds into a minute, so that every step of a test is in one window
         Clock clock = Clock.fixed(Instant.parse("2026-12-04T23:10:10Z"), ZoneOffset.UTC);
+        // what a test puts in duringReadBack runs as the totals are read back (after this node's use was added)
+        DataSource observed = observed(database, sql -> {
+            if (sql.startsWith("SELECT client_ip, used")) {
+                duringReadBack.forEach(Runnable::run);
+            }
+        });
         // a sync interval of an hour: only the test's own sync() calls run
-        usage = new SharedQueryUsage(JdbcClient.create(hooked(database)), Optional.of(clock),
+        usage = new SharedQueryUsage(JdbcClient.create(observed), Optional.of(clock),
                 new QueryRateSyncProperties(Duration.ofHours(1)));
         // another node served the address seven times in this window
         jdbc.sql("INSERT INTO query_rate_usage (client_ip, window_id, used) VALUES (:ip, :w, 7)")
@@ -87,36 +91,5 @@ class SharedQueryUsageTest {
         assertThat(usage.allows(IP, 1, LIMIT)).isTrue();
         usage.took(IP, 1);
         assertThat(usage.allows(IP, 1, LIMIT)).as("7 + 3 + 1 = 11").isFalse();
-    }
-
-    /** The database, with {@link #duringReadBack} run as the totals are read back (after the use was added). */
-    DataSource hooked(DataSource target) {
-        return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
-                (proxy, method, args) -> {
-                    Object result = invoke(target, method, args);
-                    if (result instanceof Connection connection) {
-                        return hooked(connection);
-                    }
-                    return result;
-                });
-    }
-
-    Connection hooked(Connection target) {
-        return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("prepareStatement") && args != null
-                            && args[0] instanceof String sql && sql.startsWith("SELECT client_ip, used")) {
-                        duringReadBack.forEach(Runnable::run);
-                    }
-                    return invoke(target, method, args);
-                });
-    }
-
-    static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
     }
 }
