@@ -23,6 +23,11 @@ class SyncMetrics {
             ListenerRegistry listeners, CarrierCache carrierCache) {
         Gauge.builder("tallytrack.sync.lag", () -> {
             try {
+                // PostgreSQL: counted (sequences step by 1,000 per change-log row there, V55); H2: one per entry
+                ChangeLog.Position position = tailer.position();
+                if (changeLog.postgres() && position != null) {
+                    return changeLog.pending(position);
+                }
                 return Math.max(0, changeLog.latestSeq() - tailer.appliedSeq());
             } catch (RuntimeException e) {
                 return Double.NaN;

@@ -109,7 +109,7 @@ abstract class ImportWritePathContract {
         assertThat(inserts).as("one insert entry per row, none missing, none twice").hasSize(n)
                 .allSatisfy((tracking, count) -> assertThat(count).isEqualTo(1L));
         assertThat(inserts.keySet()).containsAll(numbers(p, n));
-        Long ids = jdbc.sql("SELECT COUNT(*) FROM sync_change_log l JOIN cargo_manifest m ON m.id = l.manifest_id "
+        Long ids = jdbc.sql("SELECT COUNT(*) FROM sync_change_entry l JOIN cargo_manifest m ON m.id = l.manifest_id "
                 + "AND m.tracking_number = l.tracking_number AND m.package_number = l.package_number "
                 + "WHERE l.operation = 'insert' AND l.tracking_number LIKE :p").param("p", p + "%")
                 .query(Long.class).single();
@@ -121,7 +121,7 @@ abstract class ImportWritePathContract {
         assertThat(again.statistics().unchanged()).isEqualTo(n - n / 5);
         Map<String, Long> updates = entries(p, "update");
         assertThat(updates).hasSize(n / 5).allSatisfy((tracking, count) -> assertThat(count).isEqualTo(1L));
-        List<String> moved = jdbc.sql("SELECT previous_package_number || '>' || package_number FROM sync_change_log "
+        List<String> moved = jdbc.sql("SELECT previous_package_number || '>' || package_number FROM sync_change_entry "
                 + "WHERE operation = 'update' AND tracking_number = :t").param("t", p + "00005")
                 .query(String.class).list();
         assertThat(moved).containsExactly("PK5>NEW5");
@@ -274,7 +274,7 @@ abstract class ImportWritePathContract {
     }
 
     private Map<String, Long> entries(String p, String operation) {
-        return jdbc.sql("SELECT tracking_number FROM sync_change_log WHERE operation = :op AND tracking_number LIKE :p")
+        return jdbc.sql("SELECT tracking_number FROM sync_change_entry WHERE operation = :op AND tracking_number LIKE :p")
                 .param("op", operation).param("p", p + "%").query(String.class).list().stream()
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
     }

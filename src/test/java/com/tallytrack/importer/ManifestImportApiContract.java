@@ -206,7 +206,7 @@ abstract class ManifestImportApiContract {
         mvc.perform(upload(p + ".csv", csv)).andExpect(jsonPath("$.data.statistics.unchanged").value(2));
         mvc.perform(upload(p + ".csv", ImportFixtures.utf8(HEADER, row(p + "01", "PK2"))))
                 .andExpect(jsonPath("$.data.statistics.updated").value(1));
-        List<String> log = jdbc.sql("SELECT operation || ':' || tracking_number FROM sync_change_log "
+        List<String> log = jdbc.sql("SELECT operation || ':' || tracking_number FROM sync_change_entry "
                 + "WHERE tracking_number LIKE :p ORDER BY seq").param("p", p + "%").query(String.class).list();
         assertThat(log).containsExactly("insert:" + p + "01", "insert:" + p + "02", "update:" + p + "01");
     }
@@ -387,7 +387,7 @@ abstract class ManifestImportApiContract {
             long stored = jdbc.sql("SELECT COUNT(*) FROM cargo_manifest WHERE tracking_number LIKE :p")
                     .param("p", p + "%").query(Long.class).single();
             assertThat(stored).as("the first batch, nothing of the failed one").isEqualTo(batch);
-            assertThat(jdbc.sql("SELECT COUNT(*) FROM sync_change_log WHERE tracking_number LIKE :p")
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM sync_change_entry WHERE tracking_number LIKE :p")
                     .param("p", p + "%").query(Long.class).single())
                     .as("change-log entries commit and roll back with their batch").isEqualTo(batch);
             assertThat(manifests.findByTrackingNumber(p + String.format("%05d", batch - 1))).isPresent();

@@ -198,7 +198,7 @@ class InputRulesTest {
         String tracking = prefix + "N";
         long id = created(tracking);
         long audits = count("SELECT COUNT(*) FROM audit_log WHERE target = :t", tracking);
-        long changes = count("SELECT COUNT(*) FROM sync_change_log WHERE tracking_number = :t", tracking);
+        long changes = count("SELECT COUNT(*) FROM sync_change_entry WHERE tracking_number = :t", tracking);
         // the same values, written differently: lower case, padded, 1.50 for 1.5
         update(id, "{\"version\":0,\"tracking_number\":\" " + tracking.toLowerCase() + " \",\"customer_code\":\"C1\","
                 + "\"weight\":1.50,\"manifest_date\":\"2024-05-01\"}")
@@ -206,7 +206,7 @@ class InputRulesTest {
                 .andExpect(jsonPath("$.success").value(true))
                 .andExpect(jsonPath("$.data.version").value(0));
         assertThat(count("SELECT COUNT(*) FROM audit_log WHERE target = :t", tracking)).isEqualTo(audits);
-        assertThat(count("SELECT COUNT(*) FROM sync_change_log WHERE tracking_number = :t", tracking))
+        assertThat(count("SELECT COUNT(*) FROM sync_change_entry WHERE tracking_number = :t", tracking))
                 .isEqualTo(changes);
         // a real change still is one
         update(id, "{\"version\":0,\"weight\":2}").andExpect(status().isOk())

@@ -70,7 +70,7 @@ class ChangeLogCaptureTest {
             Manifest seen = resolver.resolve(tn).orElseThrow();
             assertThat(seen.id()).isEqualTo(newId);
             assertThat(seen.packageNumber()).isEqualTo("ID-2");
-            List<String> operations = jdbc.sql("SELECT operation FROM sync_change_log WHERE manifest_id IN (:a, :b) "
+            List<String> operations = jdbc.sql("SELECT operation FROM sync_change_entry WHERE manifest_id IN (:a, :b) "
                     + "ORDER BY seq").param("a", m.id()).param("b", newId).query(String.class).list();
             assertThat(operations).containsExactly("insert", "delete", "insert");
             assertThat(carrierCache.invalidated("ID-1")).isTrue();
@@ -99,7 +99,7 @@ class ChangeLogCaptureTest {
             // its tailer, which the caller, a push callback, must not do); the tailer applies the entry when woken
             assertThat(carrierCache.invalidated(tn)).isTrue();
             assertThat(sync.cached(tn).cached()).as("the manifest cache is not touched").isTrue();
-            assertThat(jdbc.sql("SELECT COUNT(*) FROM sync_change_log WHERE operation = 'carrier_result' "
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM sync_change_entry WHERE operation = 'carrier_result' "
                     + "AND tracking_number = :tn").param("tn", tn).query(Long.class).single()).isEqualTo(1);
             sync.catchUp();
             assertThat(sync.statistics().operationsByType()).containsKey("carrier_result");
@@ -112,7 +112,7 @@ class ChangeLogCaptureTest {
             });
             sync.catchUp();
             assertThat(carrierCache.invalidated(rolledBack)).isFalse();
-            assertThat(jdbc.sql("SELECT COUNT(*) FROM sync_change_log WHERE tracking_number = :tn")
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM sync_change_entry WHERE tracking_number = :tn")
                     .param("tn", rolledBack).query(Long.class).single()).isZero();
         }
     }

@@ -192,7 +192,7 @@ class ConsistencyTest {
             }
             pool.shutdown();
             long end = sync.statistics().latestSequence();
-            List<Long> all = jdbc.sql("SELECT seq FROM sync_change_log WHERE seq > :s AND seq <= :e")
+            List<Long> all = jdbc.sql("SELECT seq FROM sync_change_entry WHERE seq > :s AND seq <= :e")
                     .param("s", start).param("e", end).query(Long.class).list();
             try {
                 SyncTestSupport.await(java.time.Duration.ofSeconds(60),

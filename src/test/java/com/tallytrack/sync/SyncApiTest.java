@@ -464,7 +464,7 @@ class SyncApiTest {
         }
 
         List<ManifestChange> jdbcAfter(long seq) {
-            return jdbc.sql("SELECT seq, operation, node_id FROM sync_change_log WHERE seq > :s ORDER BY seq")
+            return jdbc.sql("SELECT seq, operation, node_id FROM sync_change_entry WHERE seq > :s ORDER BY seq")
                     .param("s", seq)
                     .query((rs, n) -> new ManifestChange(rs.getLong(1), rs.getString(2), null, null, null, null, null,
                             rs.getString(3), null))

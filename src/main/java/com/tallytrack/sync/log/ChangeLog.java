@@ -41,6 +41,32 @@ public final class ChangeLog {
 
     private static final String COLUMNS = "seq, operation, tracking_number, previous_tracking_number, package_number, "
             + "previous_package_number, manifest_id, node_id, changed_at";
+
+    /**
+     * PostgreSQL (V55): a row {@code r} of sync_change_log holds {@code entries} entries, numbered
+     * {@code r.seq .. r.seq + entries - 1}; this unpacks it into its entries {@code u} (a plain row, arrays NULL, into
+     * one), as the view sync_change_entry does. Select {@link #PACKED_COLUMNS} from it.
+     */
+    private static final String ENTRIES_OF_R = " CROSS JOIN LATERAL unnest("
+            + "CASE WHEN r.tracking_numbers IS NULL THEN ARRAY[r.tracking_number] ELSE r.tracking_numbers END, "
+            + "CASE WHEN r.tracking_numbers IS NULL THEN ARRAY[r.previous_tracking_number] "
+            + "ELSE r.previous_tracking_numbers END, "
+            + "CASE WHEN r.tracking_numbers IS NULL THEN ARRAY[r.package_number] ELSE r.package_numbers END, "
+            + "CASE WHEN r.tracking_numbers IS NULL THEN ARRAY[r.previous_package_number] "
+            + "ELSE r.previous_package_numbers END, "
+            + "CASE WHEN r.tracking_numbers IS NULL THEN ARRAY[r.manifest_id] ELSE r.manifest_ids END) "
+            + "WITH ORDINALITY AS u(tracking_number, previous_tracking_number, package_number, "
+            + "previous_package_number, manifest_id, ord)";
+    private static final String PACKED_COLUMNS = "r.seq + u.ord - 1 AS seq, r.operation, u.tracking_number, "
+            + "u.previous_tracking_number, u.package_number, u.previous_package_number, u.manifest_id, r.node_id, "
+            + "r.changed_at";
+    /**
+     * Most entries in one row (V54's check; V55 steps the sequence by as much): a row holding an entry with sequence
+     * {@code s} has {@code seq > s - MAX_ENTRIES_PER_ROW}, which lets the primary key narrow a search by entry.
+     */
+    static final int MAX_ENTRIES_PER_ROW = 1000;
+    /** The sequence of a row's last entry. */
+    private static final String LAST_SEQ = "(seq + entries - 1)";
     private static final Executor DIRECT = Runnable::run;
 
     /**
@@ -170,12 +196,19 @@ public final class ChangeLog {
      */
     public List<Entry> read(Position from, String target, Entry after, int limit) {
         if (postgres) {
-            return jdbc.sql("SELECT CAST(CAST(xid AS text) AS bigint) AS xid_n, " + COLUMNS
-                    + " FROM sync_change_log WHERE xid >= CAST(CAST(:fromXmin AS text) AS xid8)"
+            // Rows in (xid, seq) order that hold an entry after `after`: the primary-key range narrows the search
+            // (a row holding entry s starts above s - MAX_ENTRIES_PER_ROW), the last-entry test makes it exact. Each
+            // such row has at least one entry to return, so `limit` rows hold at least `limit` entries: a short
+            // page means the step has read everything (ChangeLogTailer relies on it).
+            return jdbc.sql("SELECT CAST(CAST(r.xid AS text) AS bigint) AS xid_n, " + PACKED_COLUMNS
+                    + " FROM (SELECT * FROM sync_change_log WHERE xid >= CAST(CAST(:fromXmin AS text) AS xid8)"
                     + " AND NOT pg_visible_in_snapshot(xid, CAST(:from AS pg_snapshot))"
                     + " AND pg_visible_in_snapshot(xid, CAST(:target AS pg_snapshot))"
-                    + " AND (xid, seq) > (CAST(CAST(:afterXid AS text) AS xid8), :afterSeq)"
-                    + " ORDER BY xid, seq LIMIT :limit")
+                    + " AND (xid, seq) > (CAST(CAST(:afterXid AS text) AS xid8), :afterSeq - " + MAX_ENTRIES_PER_ROW
+                    + ") AND (xid, " + LAST_SEQ + ") > (CAST(CAST(:afterXid AS text) AS xid8), :afterSeq)"
+                    + " ORDER BY xid, seq LIMIT :limit) r" + ENTRIES_OF_R
+                    + " WHERE (r.xid, r.seq + u.ord - 1) > (CAST(CAST(:afterXid AS text) AS xid8), :afterSeq)"
+                    + " ORDER BY r.xid, r.seq, u.ord LIMIT :limit")
                     .param("fromXmin", from.checkpoint()).param("from", from.snapshot()).param("target", target)
                     .param("afterXid", after == null ? 0L : after.xid())
                     .param("afterSeq", after == null ? 0L : after.change().sequence())
@@ -197,7 +230,8 @@ public final class ChangeLog {
     /** Committed entries a node at {@code position} has not applied yet. */
     public long pending(Position position) {
         if (postgres) {
-            return jdbc.sql("SELECT COUNT(*) FROM sync_change_log WHERE xid >= CAST(CAST(:xmin AS text) AS xid8)"
+            return jdbc.sql("SELECT COALESCE(SUM(entries), 0) FROM sync_change_log"
+                    + " WHERE xid >= CAST(CAST(:xmin AS text) AS xid8)"
                     + " AND NOT pg_visible_in_snapshot(xid, CAST(:from AS pg_snapshot))")
                     .param("xmin", position.checkpoint()).param("from", position.snapshot())
                     .query(Long.class).single();
@@ -250,17 +284,34 @@ public final class ChangeLog {
 
     /** Entries after {@code seq}, oldest first (H2 tailing; the admin list of pending operations). */
     public List<ManifestChange> after(long seq, int limit) {
+        if (postgres) {
+            // rows holding an entry after seq (see read), then their entries
+            return jdbc.sql("SELECT " + PACKED_COLUMNS + " FROM (SELECT * FROM sync_change_log"
+                    + " WHERE seq > :seq - " + MAX_ENTRIES_PER_ROW + " AND " + LAST_SEQ + " > :seq"
+                    + " ORDER BY seq LIMIT :limit) r" + ENTRIES_OF_R
+                    + " WHERE r.seq + u.ord - 1 > :seq ORDER BY r.seq, u.ord LIMIT :limit")
+                    .param("seq", seq).param("limit", limit).query(ChangeLog::map).list();
+        }
         return jdbc.sql("SELECT " + COLUMNS + " FROM sync_change_log WHERE seq > :seq ORDER BY seq LIMIT :limit")
                 .param("seq", seq).param("limit", limit).query(ChangeLog::map).list();
     }
 
     public long countAfter(long seq) {
-        return jdbc.sql("SELECT COUNT(*) FROM sync_change_log WHERE seq > :seq").param("seq", seq)
-                .query(Long.class).single();
+        return countBetween(seq, Long.MAX_VALUE);
     }
 
+    /** Entries with a sequence above {@code from} and at most {@code to}; a row may hold some of them only. */
+    private long countBetween(long from, long to) {
+        return jdbc.sql("SELECT COALESCE(SUM(LEAST(" + LAST_SEQ + ", :to) - GREATEST(seq, :from + 1) + 1), 0)"
+                + " FROM sync_change_log WHERE seq > :from - " + MAX_ENTRIES_PER_ROW + " AND seq <= :to"
+                + " AND " + LAST_SEQ + " > :from")
+                .param("from", from).param("to", to).query(Long.class).single();
+    }
+
+    /** The sequence of the newest entry (the last of the row with the highest sequence), else the pruned one. */
     public long latestSeq() {
-        Long latest = jdbc.sql("SELECT MAX(seq) FROM sync_change_log").query(Long.class).optional().orElse(null);
+        Long latest = jdbc.sql("SELECT " + LAST_SEQ + " FROM sync_change_log ORDER BY seq DESC LIMIT 1")
+                .query(Long.class).optional().orElse(null);
         return latest == null ? prunedThrough() : latest;
     }
 
@@ -287,8 +338,7 @@ public final class ChangeLog {
                     .query(Long.class).single();
             long latest = latestSeq();
             long upTo = Math.max(previous, latest);
-            long count = jdbc.sql("SELECT COUNT(*) FROM sync_change_log WHERE seq > :from AND seq <= :to")
-                    .param("from", previous).param("to", upTo).query(Long.class).single();
+            long count = countBetween(previous, upTo);
             jdbc.sql("UPDATE sync_state SET acknowledged_seq = :seq, acknowledged_at = :at, acknowledged_by = :by "
                     + "WHERE id = 1").param("seq", upTo).param("at", Timestamp.from(now)).param("by", by).update();
             return new Acknowledged(count, new Acknowledgement(upTo, now, by));
@@ -379,8 +429,10 @@ public final class ChangeLog {
                 + "WHERE changed_at >= :cutoff").param("cutoff", Timestamp.from(olderThan))
                 .query(Long.class).optional().orElse(null);
         long limit = byAge == null ? newest : byAge;
-        List<Long> byCount = jdbc.sql("SELECT CAST(CAST(xid AS text) AS bigint) FROM sync_change_log "
-                + "ORDER BY xid DESC, seq DESC OFFSET :skip LIMIT 1").param("skip", Math.max(0, keep - 1))
+        // the transaction of the row that holds the keep-th newest entry
+        List<Long> byCount = jdbc.sql("SELECT xid_n FROM (SELECT CAST(CAST(xid AS text) AS bigint) AS xid_n, "
+                + "SUM(entries) OVER (ORDER BY xid DESC, seq DESC ROWS UNBOUNDED PRECEDING) AS newer "
+                + "FROM sync_change_log) k WHERE newer >= :keep LIMIT 1").param("keep", Math.max(1, keep))
                 .query(Long.class).list();
         if (!byCount.isEmpty()) {
             limit = Math.max(limit, byCount.get(0));
@@ -398,14 +450,17 @@ public final class ChangeLog {
         }
         long horizon = limit;
         return transactions.execute(tx -> {
-            Long lastSeq = jdbc.sql("SELECT MAX(seq) FROM sync_change_log WHERE xid < CAST(CAST(:l AS text) AS xid8)")
+            Long lastSeq = jdbc.sql("SELECT MAX(" + LAST_SEQ + ") FROM sync_change_log"
+                    + " WHERE xid < CAST(CAST(:l AS text) AS xid8)")
                     .param("l", horizon).query(Long.class).optional().orElse(null);
-            int deleted = jdbc.sql("DELETE FROM sync_change_log WHERE xid < CAST(CAST(:l AS text) AS xid8)")
-                    .param("l", horizon).update();
+            long deleted = jdbc.sql("WITH gone AS (DELETE FROM sync_change_log"
+                    + " WHERE xid < CAST(CAST(:l AS text) AS xid8) RETURNING entries)"
+                    + " SELECT COALESCE(SUM(entries), 0) FROM gone")
+                    .param("l", horizon).query(Long.class).single();
             jdbc.sql("UPDATE sync_state SET pruned_xid = GREATEST(pruned_xid, :l), "
                     + "pruned_through = GREATEST(pruned_through, :seq) WHERE id = 1")
                     .param("l", horizon).param("seq", lastSeq == null ? 0L : lastSeq).update();
-            return deleted;
+            return (int) Math.min(Integer.MAX_VALUE, deleted);
         });
     }
 
