@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.sql.Connection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -68,6 +69,49 @@ public final class ChangeLog {
     /** The sequence of a row's last entry. */
     private static final String LAST_SEQ = "(seq + entries - 1)";
     private static final Executor DIRECT = Runnable::run;
+
+    /**
+     * A tailer's page on PostgreSQL (parameters fromXmin, from, target, afterXid, afterSeq, limit), in three steps:
+     * <ol>
+     * <li>{@code c}: the first {@code limit} rows in (xid, seq) order that hold an entry after {@code after} (the
+     * primary-key range narrows the search: a row holding entry s starts above s - MAX_ENTRIES_PER_ROW; the last-entry
+     * test makes it exact), each with {@code remaining}, its entries after {@code after} (at least one);</li>
+     * <li>{@code r}: of those, the rows the page needs: those with fewer than {@code limit} entries before them
+     * ({@code before}, a running sum of {@code remaining});</li>
+     * <li>their entries after {@code after}, up to {@code limit - before} of each row: exactly the page, not sorted
+     * (the caller sorts; see {@link #read}).</li>
+     * </ol>
+     * So a page unpacks only the rows it returns entries of, at most {@code limit + MAX_ENTRIES_PER_ROW - 1} entries
+     * ({@code ChangeLogPagePostgresTest}): unpacking every candidate row and sorting the lot for an {@code ORDER BY ...
+     * LIMIT} cost a page of 1,000 entries 15-30 ms in a cold upload (the planner's choice there: a bitmap scan and a
+     * full sort), and would grow with a node's backlog. Since every row has at least one entry to return, a page
+     * shorter than {@code limit} means the step has read everything (ChangeLogTailer relies on it).
+     */
+    static final String READ_PAGE_POSTGRES = "SELECT CAST(CAST(r.xid AS text) AS bigint) AS xid_n, " + PACKED_COLUMNS
+            + " FROM (SELECT w.* FROM (SELECT c.*, SUM(c.remaining) OVER (ORDER BY c.xid, c.seq"
+            + " ROWS UNBOUNDED PRECEDING) - c.remaining AS before FROM (SELECT l.*, CASE"
+            + " WHEN l.xid = CAST(CAST(:afterXid AS text) AS xid8) AND l.seq <= :afterSeq"
+            + " THEN l.seq + l.entries - 1 - :afterSeq ELSE l.entries END AS remaining"
+            + " FROM sync_change_log l WHERE l.xid >= CAST(CAST(:fromXmin AS text) AS xid8)"
+            + " AND NOT pg_visible_in_snapshot(l.xid, CAST(:from AS pg_snapshot))"
+            + " AND pg_visible_in_snapshot(l.xid, CAST(:target AS pg_snapshot))"
+            + " AND (l.xid, l.seq) > (CAST(CAST(:afterXid AS text) AS xid8), :afterSeq - " + MAX_ENTRIES_PER_ROW
+            + ") AND (l.xid, l.seq + l.entries - 1) > (CAST(CAST(:afterXid AS text) AS xid8), :afterSeq)"
+            + " ORDER BY l.xid, l.seq LIMIT :limit) c) w WHERE w.before < :limit) r" + ENTRIES_OF_R
+            + " WHERE u.ord > r.entries - r.remaining AND u.ord <= r.entries - r.remaining + :limit - r.before";
+    /**
+     * Entries after {@code seq} on PostgreSQL (parameters seq, limit), as a page of {@link #READ_PAGE_POSTGRES} in seq
+     * order: exactly the first {@code limit} of them, not sorted.
+     */
+    static final String AFTER_POSTGRES = "SELECT " + PACKED_COLUMNS
+            + " FROM (SELECT w.* FROM (SELECT c.*, SUM(c.remaining) OVER (ORDER BY c.seq ROWS UNBOUNDED PRECEDING)"
+            + " - c.remaining AS before FROM (SELECT l.*, CASE WHEN l.seq <= :seq THEN l.seq + l.entries - 1 - :seq"
+            + " ELSE l.entries END AS remaining FROM sync_change_log l"
+            + " WHERE l.seq > :seq - " + MAX_ENTRIES_PER_ROW + " AND l.seq + l.entries - 1 > :seq"
+            + " ORDER BY l.seq LIMIT :limit) c) w WHERE w.before < :limit) r" + ENTRIES_OF_R
+            + " WHERE u.ord > r.entries - r.remaining AND u.ord <= r.entries - r.remaining + :limit - r.before";
+    private static final Comparator<Entry> XID_SEQ = Comparator.comparingLong(Entry::xid)
+            .thenComparingLong(e -> e.change().sequence());
 
     /**
      * Where a tailer stands. PostgreSQL: {@code snapshot} is the snapshot of its last completed step — every entry
@@ -196,24 +240,13 @@ public final class ChangeLog {
      */
     public List<Entry> read(Position from, String target, Entry after, int limit) {
         if (postgres) {
-            // Rows in (xid, seq) order that hold an entry after `after`: the primary-key range narrows the search
-            // (a row holding entry s starts above s - MAX_ENTRIES_PER_ROW), the last-entry test makes it exact. Each
-            // such row has at least one entry to return, so `limit` rows hold at least `limit` entries: a short
-            // page means the step has read everything (ChangeLogTailer relies on it).
-            return jdbc.sql("SELECT CAST(CAST(r.xid AS text) AS bigint) AS xid_n, " + PACKED_COLUMNS
-                    + " FROM (SELECT * FROM sync_change_log WHERE xid >= CAST(CAST(:fromXmin AS text) AS xid8)"
-                    + " AND NOT pg_visible_in_snapshot(xid, CAST(:from AS pg_snapshot))"
-                    + " AND pg_visible_in_snapshot(xid, CAST(:target AS pg_snapshot))"
-                    + " AND (xid, seq) > (CAST(CAST(:afterXid AS text) AS xid8), :afterSeq - " + MAX_ENTRIES_PER_ROW
-                    + ") AND (xid, " + LAST_SEQ + ") > (CAST(CAST(:afterXid AS text) AS xid8), :afterSeq)"
-                    + " ORDER BY xid, seq LIMIT :limit) r" + ENTRIES_OF_R
-                    + " WHERE (r.xid, r.seq + u.ord - 1) > (CAST(CAST(:afterXid AS text) AS xid8), :afterSeq)"
-                    + " ORDER BY r.xid, r.seq, u.ord LIMIT :limit")
+            return jdbc.sql(READ_PAGE_POSTGRES)
                     .param("fromXmin", from.checkpoint()).param("from", from.snapshot()).param("target", target)
                     .param("afterXid", after == null ? 0L : after.xid())
                     .param("afterSeq", after == null ? 0L : after.change().sequence())
                     .param("limit", limit)
-                    .query((rs, n) -> new Entry(rs.getLong("xid_n"), map(rs, n))).list();
+                    .query((rs, n) -> new Entry(rs.getLong("xid_n"), map(rs, n))).list().stream().sorted(XID_SEQ)
+                    .toList();
         }
         long seq = after == null ? from.checkpoint() : after.change().sequence();
         return after(seq, limit).stream().map(c -> new Entry(0, c)).toList();
@@ -285,12 +318,8 @@ public final class ChangeLog {
     /** Entries after {@code seq}, oldest first (H2 tailing; the admin list of pending operations). */
     public List<ManifestChange> after(long seq, int limit) {
         if (postgres) {
-            // rows holding an entry after seq (see read), then their entries
-            return jdbc.sql("SELECT " + PACKED_COLUMNS + " FROM (SELECT * FROM sync_change_log"
-                    + " WHERE seq > :seq - " + MAX_ENTRIES_PER_ROW + " AND " + LAST_SEQ + " > :seq"
-                    + " ORDER BY seq LIMIT :limit) r" + ENTRIES_OF_R
-                    + " WHERE r.seq + u.ord - 1 > :seq ORDER BY r.seq, u.ord LIMIT :limit")
-                    .param("seq", seq).param("limit", limit).query(ChangeLog::map).list();
+            return jdbc.sql(AFTER_POSTGRES).param("seq", seq).param("limit", limit).query(ChangeLog::map).list()
+                    .stream().sorted(Comparator.comparingLong(ManifestChange::sequence)).toList();
         }
         return jdbc.sql("SELECT " + COLUMNS + " FROM sync_change_log WHERE seq > :seq ORDER BY seq LIMIT :limit")
                 .param("seq", seq).param("limit", limit).query(ChangeLog::map).list();
