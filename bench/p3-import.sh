@@ -207,6 +207,9 @@ for db in $DATABASES; do
         copies_before=($(copy_anchor anchor))
         copy_before=$(median "${copies_before[@]}")
         report "$db" "anchor: COPY, fresh server" "${copies_before[*]} ms, median $copy_before ms"
+        # the anchor's 300,000 rows leave dirty buffers (and its table's pages) that the upload would otherwise
+        # write out or evict: each measurement starts on a server with nothing of the other's to write
+        "${PSQL[@]}" -d postgres -c "DROP DATABASE anchor" -c "CHECKPOINT" >/dev/null
         export SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:$PGPORT/tallytrack" \
             SPRING_DATASOURCE_USERNAME=postgres SPRING_DATASOURCE_PASSWORD=postgres \
             TALLYTRACK_SECURITY_JWTSECRET=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
@@ -220,6 +223,7 @@ for db in $DATABASES; do
     run_case_set "$db"
     if [[ $db == postgres ]]; then
         # shellcheck disable=SC2207
+        "${PSQL[@]}" -d postgres -c "CHECKPOINT" >/dev/null
         copies=($(copy_anchor tallytrack))
         copy_after=$(median "${copies[@]}")
         report "$db" "anchor: COPY, after the uploads" "${copies[*]} ms, median $copy_after ms"
