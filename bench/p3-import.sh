@@ -17,6 +17,7 @@
 #               service starts (database `anchor` on the fresh server) and after the uploads (database tallytrack,
 #               beside the 400,000 rows). The fresh server is the faster one (2026-12-05: ~740 ms against ~950 ms
 #               after), so the ratio is reported against the smaller of the two medians, the stricter figure.
+#               A CHECKPOINT before the upload and before the second anchor: neither writes out the other's buffers.
 #   H2          INSERT INTO bench_copy … SELECT … FROM CSVREAD(file) in the service's own H2 database file
 #               (opened with the service's H2 jar after the service stopped), bench_copy with the same indexes
 # PostgreSQL is a scratch server started by this script (pg_scratch_start in bench/lib.sh: $PGBIN, user postgres).
