@@ -5,7 +5,6 @@ import org.springframework.stereotype.Component;
 import com.tallytrack.carrier.CarrierCache;
 import com.tallytrack.sync.cache.ManifestCache;
 import com.tallytrack.sync.listen.ListenerRegistry;
-import com.tallytrack.sync.log.ChangeLog;
 import com.tallytrack.sync.tail.ChangeLogTailer;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -19,16 +18,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 @Component
 class SyncMetrics {
 
-    SyncMetrics(MeterRegistry meters, ManifestCache cache, ChangeLogTailer tailer, ChangeLog changeLog,
+    SyncMetrics(MeterRegistry meters, ManifestCache cache, ChangeLogTailer tailer, SyncService sync,
             ListenerRegistry listeners, CarrierCache carrierCache) {
         Gauge.builder("tallytrack.sync.lag", () -> {
             try {
-                // PostgreSQL: counted (sequences step by 1,000 per change-log row there, V55); H2: one per entry
-                ChangeLog.Position position = tailer.position();
-                if (changeLog.postgres() && position != null) {
-                    return changeLog.pending(position);
-                }
-                return Math.max(0, changeLog.latestSeq() - tailer.appliedSeq());
+                return sync.lag();
             } catch (RuntimeException e) {
                 return Double.NaN;
             }

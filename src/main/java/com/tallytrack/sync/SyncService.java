@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import com.tallytrack.carrier.CarrierCache;
@@ -157,7 +158,7 @@ public class SyncService {
         ChangeLog.Acknowledgement ack = changeLog.acknowledgement();
         long latest = changeLog.latestSeq();
         long applied = tailer.appliedSeq();
-        long lag = lag(latest, applied);
+        long lag = lag(() -> latest, applied);
         Optional<ChangeLog.HorizonHolder> holder = horizonHolder();
         ListenerRegistry.Figures figures = listeners.figures();
         return new SyncStatistics(cache.size(), cache.hits(), cache.misses(), cache.hitRate(),
@@ -177,12 +178,17 @@ public class SyncService {
      * Committed entries this node has not applied. PostgreSQL: counted by visibility against its last snapshot
      * (a sequence difference would count entries of transactions still open and miss lower ones committed late).
      */
-    private long lag(long latest, long applied) {
+    private long lag(LongSupplier latest, long applied) {
         ChangeLog.Position p = tailer.position();
         if (changeLog.postgres() && p != null) {
             return changeLog.pending(p);
         }
-        return Math.max(0, latest - applied);
+        return Math.max(0, latest.getAsLong() - applied);
+    }
+
+    /** {@link #lag(LongSupplier, long)} now (the {@code tallytrack.sync.lag} gauge). */
+    long lag() {
+        return lag(changeLog::latestSeq, tailer.appliedSeq());
     }
 
     private Optional<ChangeLog.HorizonHolder> horizonHolder() {
@@ -202,7 +208,8 @@ public class SyncService {
         long lag = 0;
         try {
             latest = changeLog.latestSeq();
-            lag = lag(latest, applied);
+            long read = latest;
+            lag = lag(() -> read, applied);
         } catch (RuntimeException e) {
             errors.add(reason("CHANGE_LOG_UNREADABLE", e.getClass().getSimpleName()));
         }

@@ -168,20 +168,7 @@ class PackedChangeLogPostgresTest {
         String target = changeLog.stepTarget();
 
         List<ChangeLog.Entry> all = changeLog.read(from, target, null, 1_000_000);
-        for (int limit : new int[] {1, 7, 999, 1000, 1001}) {
-            List<ChangeLog.Entry> paged = new ArrayList<>();
-            ChangeLog.Entry last = null;
-            while (true) {
-                List<ChangeLog.Entry> page = changeLog.read(from, target, last, limit);
-                assertThat(page.size()).isLessThanOrEqualTo(limit);
-                paged.addAll(page);
-                if (page.size() < limit) {
-                    break; // as ChangeLogTailer: a short page ends the step
-                }
-                last = page.get(page.size() - 1);
-            }
-            assertThat(sequences(paged)).as("pages of " + limit).isEqualTo(sequences(all));
-        }
+        assertPagesReadAll(changeLog, from, target, all);
         long ours = all.stream().filter(e -> e.change().trackingNumber() != null
                 && e.change().trackingNumber().startsWith(p)).count();
         assertThat(ours).isEqualTo(4L * ROWS + 10);
@@ -223,20 +210,7 @@ class PackedChangeLogPostgresTest {
         assertThat(ours.get(2_700).change().sequence()).isLessThan(ours.get(1_500).change().sequence());
         assertThat(sequences(ours)).isEqualTo(jdbc.sql("SELECT seq FROM sync_change_entry WHERE tracking_number "
                 + "LIKE :p ORDER BY xid, seq").param("p", p + "%").query(Long.class).list());
-        for (int limit : new int[] {1, 7, 999, 1000, 1001}) {
-            List<ChangeLog.Entry> paged = new ArrayList<>();
-            ChangeLog.Entry last = null;
-            while (true) {
-                List<ChangeLog.Entry> page = changeLog.read(from, target, last, limit);
-                assertThat(page.size()).isLessThanOrEqualTo(limit);
-                paged.addAll(page);
-                if (page.size() < limit) {
-                    break;
-                }
-                last = page.get(page.size() - 1);
-            }
-            assertThat(sequences(paged)).as("pages of " + limit).isEqualTo(sequences(all));
-        }
+        assertPagesReadAll(changeLog, from, target, all);
     }
 
     private static void insertOn(Connection connection, String prefix, int rows) throws SQLException {
@@ -289,6 +263,28 @@ class PackedChangeLogPostgresTest {
             }
         }
         throw new AssertionError("the change log did not stand still for a moment");
+    }
+
+    /**
+     * Reading the step from {@code from} to {@code target} in pages of 1, 7, 999, 1,000 and 1,001 entries gives
+     * {@code all}, as ChangeLogTailer reads it: a short page ends the step.
+     */
+    private static void assertPagesReadAll(ChangeLog changeLog, ChangeLog.Position from, String target,
+            List<ChangeLog.Entry> all) {
+        for (int limit : new int[] {1, 7, 999, 1000, 1001}) {
+            List<ChangeLog.Entry> paged = new ArrayList<>();
+            ChangeLog.Entry last = null;
+            while (true) {
+                List<ChangeLog.Entry> page = changeLog.read(from, target, last, limit);
+                assertThat(page.size()).isLessThanOrEqualTo(limit);
+                paged.addAll(page);
+                if (page.size() < limit) {
+                    break;
+                }
+                last = page.get(page.size() - 1);
+            }
+            assertThat(sequences(paged)).as("pages of " + limit).isEqualTo(sequences(all));
+        }
     }
 
     private static List<Long> sequences(List<ChangeLog.Entry> entries) {

@@ -7,6 +7,7 @@ import java.util.function.BooleanSupplier;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import com.tallytrack.manifest.ManifestInput;
 
@@ -31,6 +32,16 @@ public class SyncTestSupport {
     /** A tracking number no other test (or earlier run on the shared PostgreSQL) uses. */
     public static String unique(String prefix) {
         return prefix + Long.toString(System.nanoTime(), 36).toUpperCase() + (int) (Math.random() * 1000);
+    }
+
+    /**
+     * Inserts {@code rows} manifests numbered {@code prefix00001 ..} in one statement (no package numbers): on
+     * PostgreSQL one statement of the change-log trigger, packed in rows of up to 1,000 entries (V55).
+     */
+    public static void insertManifests(JdbcClient jdbc, String prefix, int rows) {
+        jdbc.sql("INSERT INTO cargo_manifest (tracking_number, manifest_date, transport_code, customer_code, "
+                + "goods_code) SELECT :p || lpad(CAST(g AS text), 5, '0'), DATE '2024-05-01', 'T01', 'C001', 'G01' "
+                + "FROM generate_series(1, :n) g").param("p", prefix).param("n", rows).update();
     }
 
     /** Waits until the condition holds; returns how long it took. Fails after {@code timeout}. */

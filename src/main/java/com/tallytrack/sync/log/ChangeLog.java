@@ -5,11 +5,13 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.sql.Connection;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -88,28 +90,40 @@ public final class ChangeLog {
      * shorter than {@code limit} means the step has read everything (ChangeLogTailer relies on it).
      */
     static final String READ_PAGE_POSTGRES = "SELECT CAST(CAST(r.xid AS text) AS bigint) AS xid_n, " + PACKED_COLUMNS
-            + " FROM (SELECT w.* FROM (SELECT c.*, SUM(c.remaining) OVER (ORDER BY c.xid, c.seq"
-            + " ROWS UNBOUNDED PRECEDING) - c.remaining AS before FROM (SELECT l.*, CASE"
-            + " WHEN l.xid = CAST(CAST(:afterXid AS text) AS xid8) AND l.seq <= :afterSeq"
-            + " THEN l.seq + l.entries - 1 - :afterSeq ELSE l.entries END AS remaining"
-            + " FROM sync_change_log l WHERE l.xid >= CAST(CAST(:fromXmin AS text) AS xid8)"
-            + " AND NOT pg_visible_in_snapshot(l.xid, CAST(:from AS pg_snapshot))"
-            + " AND pg_visible_in_snapshot(l.xid, CAST(:target AS pg_snapshot))"
-            + " AND (l.xid, l.seq) > (CAST(CAST(:afterXid AS text) AS xid8), :afterSeq - " + MAX_ENTRIES_PER_ROW
-            + ") AND (l.xid, l.seq + l.entries - 1) > (CAST(CAST(:afterXid AS text) AS xid8), :afterSeq)"
-            + " ORDER BY l.xid, l.seq LIMIT :limit) c) w WHERE w.before < :limit) r" + ENTRIES_OF_R
-            + " WHERE u.ord > r.entries - r.remaining AND u.ord <= r.entries - r.remaining + :limit - r.before";
+            + pageOfRows("l.xid >= CAST(CAST(:fromXmin AS text) AS xid8)"
+                    + " AND NOT pg_visible_in_snapshot(l.xid, CAST(:from AS pg_snapshot))"
+                    + " AND pg_visible_in_snapshot(l.xid, CAST(:target AS pg_snapshot))"
+                    + " AND (l.xid, l.seq) > (CAST(CAST(:afterXid AS text) AS xid8), :afterSeq - "
+                    + MAX_ENTRIES_PER_ROW + ")"
+                    + " AND (l.xid, l.seq + l.entries - 1) > (CAST(CAST(:afterXid AS text) AS xid8), :afterSeq)",
+                    "l.xid = CAST(CAST(:afterXid AS text) AS xid8) AND l.seq <= :afterSeq", ":afterSeq", "xid, seq");
     /**
      * Entries after {@code seq} on PostgreSQL (parameters seq, limit), as a page of {@link #READ_PAGE_POSTGRES} in seq
      * order: exactly the first {@code limit} of them, not sorted.
      */
     static final String AFTER_POSTGRES = "SELECT " + PACKED_COLUMNS
-            + " FROM (SELECT w.* FROM (SELECT c.*, SUM(c.remaining) OVER (ORDER BY c.seq ROWS UNBOUNDED PRECEDING)"
-            + " - c.remaining AS before FROM (SELECT l.*, CASE WHEN l.seq <= :seq THEN l.seq + l.entries - 1 - :seq"
-            + " ELSE l.entries END AS remaining FROM sync_change_log l"
-            + " WHERE l.seq > :seq - " + MAX_ENTRIES_PER_ROW + " AND l.seq + l.entries - 1 > :seq"
-            + " ORDER BY l.seq LIMIT :limit) c) w WHERE w.before < :limit) r" + ENTRIES_OF_R
-            + " WHERE u.ord > r.entries - r.remaining AND u.ord <= r.entries - r.remaining + :limit - r.before";
+            + pageOfRows("l.seq > :seq - " + MAX_ENTRIES_PER_ROW + " AND l.seq + l.entries - 1 > :seq",
+                    "l.seq <= :seq", ":seq", "seq");
+
+    /**
+     * The FROM and WHERE of a page (see {@link #READ_PAGE_POSTGRES}): the rows {@code l} of the log that
+     * {@code holdsEntryAfter} selects, in {@code order} (of l's columns), the one that {@code holdsAfter} (if any)
+     * holding the last entry before the page, whose sequence is {@code afterSeq}; unpacked as {@code r} and
+     * {@code u}, {@code :limit} entries at most.
+     */
+    private static String pageOfRows(String holdsEntryAfter, String holdsAfter, String afterSeq, String order) {
+        return " FROM (SELECT w.* FROM (SELECT c.*, SUM(c.remaining) OVER (ORDER BY " + of("c", order)
+                + " ROWS UNBOUNDED PRECEDING) - c.remaining AS before FROM (SELECT l.*, CASE WHEN " + holdsAfter
+                + " THEN l.seq + l.entries - 1 - " + afterSeq + " ELSE l.entries END AS remaining"
+                + " FROM sync_change_log l WHERE " + holdsEntryAfter + " ORDER BY " + of("l", order)
+                + " LIMIT :limit) c) w WHERE w.before < :limit) r" + ENTRIES_OF_R
+                + " WHERE u.ord > r.entries - r.remaining AND u.ord <= r.entries - r.remaining + :limit - r.before";
+    }
+    /** "a.x, a.y" of "x, y". */
+    private static String of(String alias, String columns) {
+        return Arrays.stream(columns.split(", ")).map(c -> alias + "." + c).collect(Collectors.joining(", "));
+    }
+
     private static final Comparator<Entry> XID_SEQ = Comparator.comparingLong(Entry::xid)
             .thenComparingLong(e -> e.change().sequence());
 

@@ -82,9 +82,7 @@ class ChangeLogPagePostgresTest {
     @Test
     void theAdminListAfterASequenceUnpacksAtMostTheRowsThatHoldItsEntries() {
         String p = unique("PGA");
-        jdbc.sql("INSERT INTO cargo_manifest (tracking_number, manifest_date, transport_code, customer_code, "
-                + "goods_code) SELECT :p || lpad(CAST(g AS text), 5, '0'), DATE '2024-05-01', 'T01', 'C001', 'G01' "
-                + "FROM generate_series(1, :n) g").param("p", p).param("n", ROWS).update();
+        SyncTestSupport.insertManifests(jdbc, p, ROWS);
         long firstSeq = jdbc.sql("SELECT MIN(seq) FROM sync_change_entry WHERE tracking_number LIKE :p")
                 .param("p", p + "%").query(Long.class).single();
         for (long after : new long[] {firstSeq - 1, firstSeq + 300}) {

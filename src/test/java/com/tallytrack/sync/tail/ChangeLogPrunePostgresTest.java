@@ -1,5 +1,6 @@
 package com.tallytrack.sync.tail;
 
+import static com.tallytrack.sync.SyncTestSupport.insertManifests;
 import static com.tallytrack.sync.SyncTestSupport.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,8 +26,8 @@ class ChangeLogPrunePostgresTest extends ChangeLogPruneTest.Base {
     void retentionByCountCountsEntriesOfPackedRows() {
         String older = unique("PKO");
         String newer = unique("PKN");
-        insertMany(older, 2_500);
-        insertMany(newer, 1_000);
+        insertManifests(jdbc, older, 2_500);
+        insertManifests(jdbc, newer, 1_000);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM sync_change_log WHERE tracking_numbers[1] LIKE :p")
                 .param("p", older + "%").query(Long.class).single()).as("the older transaction is packed")
                 .isBetween(3L, 4L);
@@ -51,12 +52,6 @@ class ChangeLogPrunePostgresTest extends ChangeLogPruneTest.Base {
         }
         assertThat(entriesOf(older)).isZero();
         assertThat(entriesOf(newer)).isEqualTo(1_000);
-    }
-
-    private void insertMany(String prefix, int rows) {
-        jdbc.sql("INSERT INTO cargo_manifest (tracking_number, manifest_date, transport_code, customer_code, "
-                + "goods_code) SELECT :p || lpad(CAST(g AS text), 5, '0'), DATE '2024-05-01', 'T01', 'C001', 'G01' "
-                + "FROM generate_series(1, :n) g").param("p", prefix).param("n", rows).update();
     }
 
     private long entriesOf(String prefix) {
