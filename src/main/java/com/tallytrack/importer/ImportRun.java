@@ -51,7 +51,8 @@ final class ImportRun implements RowReader.Sink {
     private ColumnMapping mapping;
     private long expectedRows = -1;
     private String encoding;
-    private final Map<String, Integer> firstRowOf = new HashMap<>();
+    /** The first row of every tracking number read; sized once the reader knows how many rows there are. */
+    private Map<String, Integer> firstRowOf = new HashMap<>();
     private final List<ManifestInput> batch = new ArrayList<>();
     private final List<Integer> batchRows = new ArrayList<>();
     private final List<PreviewRow> preview = new ArrayList<>();
@@ -86,7 +87,16 @@ final class ImportRun implements RowReader.Sink {
         }
         synchronized (this) {
             expectedRows = dataRows;
+            if (firstRowOf.isEmpty()) {
+                // at most max-rows (checked above): a 100,000-row upload grew it through 14 sizes, rehashing each
+                firstRowOf = new HashMap<>(capacity((int) dataRows));
+            }
         }
+    }
+
+    /** The initial capacity of a hash map that holds {@code entries} without growing. */
+    static int capacity(int entries) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) entries * 4 / 3 + 1);
     }
 
     @Override
@@ -180,14 +190,26 @@ final class ImportRun implements RowReader.Sink {
         progress.update(this);
     }
 
-    private static List<RowRange> withRows(List<RowRange> ranges, List<Integer> rows) {
+    /**
+     * {@code ranges} with the (ascending) {@code rows} added, a run of consecutive rows at a time: a batch is
+     * usually one run, and this runs while the import thread's code is still cold, so not a range per row.
+     * Package visible for {@code ImportRunSavedRangesTest}.
+     */
+    static List<RowRange> withRows(List<RowRange> ranges, List<Integer> rows) {
         List<RowRange> out = new ArrayList<>(ranges);
-        for (int row : rows) {
+        int n = rows.size();
+        for (int i = 0; i < n; i++) {
+            int from = rows.get(i);
+            int to = from;
+            while (i + 1 < n && rows.get(i + 1) == to + 1) {
+                i++;
+                to++;
+            }
             RowRange last = out.isEmpty() ? null : out.get(out.size() - 1);
-            if (last != null && last.to() == row - 1) {
-                out.set(out.size() - 1, new RowRange(last.from(), row));
+            if (last != null && last.to() == from - 1) {
+                out.set(out.size() - 1, new RowRange(last.from(), to));
             } else {
-                out.add(new RowRange(row, row));
+                out.add(new RowRange(from, to));
             }
         }
         return List.copyOf(out);

@@ -110,7 +110,7 @@ final class PostgresCopyUpsert {
      *                insert of the same number instead of failing on it (the retry after a duplicate key)
      */
     ManifestService.UpsertResult write(List<ManifestInput> rows, String source, boolean copyNew) {
-        Map<String, ManifestInput> byTracking = new LinkedHashMap<>();
+        Map<String, ManifestInput> byTracking = new LinkedHashMap<>(ImportRun.capacity(rows.size()));
         rows.forEach(r -> byTracking.putIfAbsent(r.trackingNumber(), r));
         if (byTracking.isEmpty()) {
             return new ManifestService.UpsertResult(0, 0, 0);
@@ -125,7 +125,7 @@ final class PostgresCopyUpsert {
             }
             int inserted = 0;
             int updated = 0;
-            Set<String> touched = new LinkedHashSet<>();
+            Set<String> touched = new LinkedHashSet<>(ImportRun.capacity(byTracking.size()));
             if (!fresh.isEmpty()) {
                 // sorted (Java's order; the upsert sorts in the database's collation, but a COPY only ever waits
                 // for another insert of a new number): two COPYs of the same new numbers wait in one order
@@ -165,7 +165,7 @@ final class PostgresCopyUpsert {
 
     /** Which of the numbers are in {@code cargo_manifest}: one index probe per number, one round trip. */
     private static Set<String> stored(Connection c, Set<String> numbers) throws SQLException {
-        Set<String> out = new HashSet<>();
+        Set<String> out = new HashSet<>(ImportRun.capacity(numbers.size()));
         Array array = c.createArrayOf("varchar", numbers.toArray());
         try (PreparedStatement probe = c.prepareStatement(STORED)) {
             probe.setArray(1, array);

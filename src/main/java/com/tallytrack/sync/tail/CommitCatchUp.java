@@ -43,8 +43,10 @@ public class CommitCatchUp {
 
     /**
      * What a scope's commits wrote, for the fallback when its last apply fails: the tracking numbers, up to
-     * {@link #REMEMBERED} of them (a 1,000,000-row upload would otherwise keep about 100 MB of them for its whole run);
-     * past that, or after a commit that did not name its numbers, the fallback empties this node's manifest cache.
+     * {@link #REMEMBERED} of them; past that, or after a commit that did not name its numbers, the fallback empties
+     * this node's manifest cache, and the numbers are let go. Collecting them runs in the writer's thread after
+     * every commit: for all 100,000 numbers of an upload it took 5 % of the import thread's time in a cold upload
+     * (JFR, docs/BENCHMARKS.md 2026-12-08), to serve a fallback that runs only when the database failed.
      */
     static final class Scope {
         final Set<String> numbers = new HashSet<>();
@@ -53,16 +55,20 @@ public class CommitCatchUp {
 
         void add(Set<String> written) {
             committed = true;
+            if (incomplete) {
+                return;
+            }
             if (written.isEmpty() || numbers.size() + written.size() > REMEMBERED) {
                 incomplete = true;
+                numbers.clear();
             } else {
                 numbers.addAll(written);
             }
         }
     }
 
-    /** Most tracking numbers a scope remembers for its fallback. */
-    static final int REMEMBERED = 100_000;
+    /** Most tracking numbers a scope remembers for its fallback (two import batches of the default size). */
+    static final int REMEMBERED = 10_000;
 
     CommitCatchUp(ChangeLogTailer tailer, ManifestCache cache, CarrierCache carrierCache,
             WakeupChannels wakeups) {

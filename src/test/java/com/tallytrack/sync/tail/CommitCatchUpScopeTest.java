@@ -15,15 +15,20 @@ class CommitCatchUpScopeTest {
         CommitCatchUp.Scope scope = new CommitCatchUp.Scope();
         assertThat(scope.committed).isFalse();
 
-        scope.add(numbers(0, 60_000));
-        scope.add(numbers(60_000, CommitCatchUp.REMEMBERED));
+        int half = CommitCatchUp.REMEMBERED / 2;
+        scope.add(numbers(0, half));
+        scope.add(numbers(half, CommitCatchUp.REMEMBERED));
         assertThat(scope.committed).isTrue();
         assertThat(scope.incomplete).isFalse();
         assertThat(scope.numbers).hasSize(CommitCatchUp.REMEMBERED);
 
         scope.add(Set.of("ONE-MORE"));
         assertThat(scope.incomplete).as("past the bound the fallback drops everything").isTrue();
-        assertThat(scope.numbers).hasSize(CommitCatchUp.REMEMBERED).doesNotContain("ONE-MORE");
+        assertThat(scope.numbers).as("and the numbers are let go").isEmpty();
+
+        scope.add(Set.of("A-SMALL-ONE"));
+        assertThat(scope.incomplete).as("for the rest of the scope").isTrue();
+        assertThat(scope.numbers).isEmpty();
     }
 
     @Test
