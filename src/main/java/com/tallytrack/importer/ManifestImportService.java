@@ -87,8 +87,10 @@ public class ManifestImportService {
                 if (!background) {
                     return new Finished(importFile(tmp, name, format, previewOnly, locale, username, null, null));
                 }
-                probeHeader(tmp, format, locale);
-                ImportJob job = jobs.submit(name, mode, j -> runJob(j, tmp, name, format, previewOnly, locale,
+                // one reader for the probe and the job: a CSV file's encoding and row count are found out once
+                RowReader reader = reader(format);
+                probeHeader(tmp, reader, format, locale);
+                ImportJob job = jobs.submit(name, mode, j -> runJob(j, tmp, name, format, reader, previewOnly, locale,
                         username), () -> delete(tmp));
                 handedOver = true;
                 return new Started(job);
@@ -118,10 +120,10 @@ public class ManifestImportService {
         return clean.isEmpty() ? "upload" : clean;
     }
 
-    private void runJob(ImportJob job, Path tmp, String name, ImportFormat format, boolean previewOnly,
-            Locale locale, String username) {
+    private void runJob(ImportJob job, Path tmp, String name, ImportFormat format, RowReader reader,
+            boolean previewOnly, Locale locale, String username) {
         try {
-            ImportReport report = importFile(tmp, name, format, previewOnly, locale, username, job, job);
+            ImportReport report = importFile(tmp, name, format, reader, previewOnly, locale, username, job, job);
             job.finish(report, jobs.now());
         } catch (ImportJobs.NodeStopping stop) {
             log.info("import job {} interrupted by the shutdown of this node", job.id);
@@ -144,6 +146,11 @@ public class ManifestImportService {
      */
     ImportReport importFile(Path file, String name, ImportFormat format, boolean previewOnly, Locale locale,
             String username, ImportJob job, ImportJob progressTarget) {
+        return importFile(file, name, format, reader(format), previewOnly, locale, username, job, progressTarget);
+    }
+
+    private ImportReport importFile(Path file, String name, ImportFormat format, RowReader reader,
+            boolean previewOnly, Locale locale, String username, ImportJob job, ImportJob progressTarget) {
         long start = System.nanoTime();
         String mode = previewOnly ? "preview" : "save";
         // a job's batches carry its saved row ranges in their own transaction (ImportJobs.writeBatch)
@@ -165,7 +172,7 @@ public class ManifestImportService {
             // rest before the report is made, so once the upload answers (or its job ends) this node shows it all.
             sync.applyAfter(() -> {
                 try {
-                    reader(format).read(file, run);
+                    reader.read(file, run);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -217,7 +224,7 @@ public class ManifestImportService {
     }
 
     /** Reads just the header of a file that will run in the background, so a wrong file is refused at once. */
-    private void probeHeader(Path file, ImportFormat format, Locale locale) {
+    private void probeHeader(Path file, RowReader reader, ImportFormat format, Locale locale) {
         ImportRun probe = new ImportRun(properties, null, messages, locale, r -> {
         });
         RowReader.Sink headerOnly = new RowReader.Sink() {
@@ -238,7 +245,7 @@ public class ManifestImportService {
             }
         };
         try {
-            reader(format).read(file, headerOnly);
+            reader.read(file, headerOnly);
             probe.finish();
         } catch (StopReading done) {
             // the header is fine

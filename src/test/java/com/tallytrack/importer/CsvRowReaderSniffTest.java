@@ -1,0 +1,108 @@
+package com.tallytrack.importer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The encoding a CSV file is read in ({@link CsvRowReader#sniff}), which reads the file in chunks of 64 KB and
+ * decodes only the chunks that are not plain ASCII: what lies beyond the first chunk, and a UTF-8 sequence cut
+ * by a chunk's end, still decide.
+ */
+class CsvRowReaderSniffTest {
+
+    private static final int CHUNK = 1 << 16;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void plainAsciiIsUtf8() throws Exception {
+        assertThat(sniff(ascii(3 * CHUNK)).charset()).isEqualTo(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void gb18030BytesAfterSeveralChunksOfAsciiMakeTheFileGb18030() throws Exception {
+        assertThat(sniff(ascii(2 * CHUNK + 100), "理货日期".getBytes(CsvRowReader.GB18030), ascii(CHUNK)).charset())
+                .isEqualTo(CsvRowReader.GB18030);
+    }
+
+    @Test
+    void aUtf8SequenceCutByTheEndOfAChunkIsStillUtf8() throws Exception {
+        for (int cut = 1; cut <= 2; cut++) {
+            // "理" is 3 bytes in UTF-8: 1 or 2 of them end the first chunk, the rest begin the second
+            CsvRowReader.Sniff sniff = sniff(ascii(CHUNK - cut), "理".getBytes(StandardCharsets.UTF_8), ascii(CHUNK));
+            assertThat(sniff.charset()).as("cut after %d bytes", cut).isEqualTo(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aBrokenSequenceAfterValidUtf8AndManyAsciiChunksMakesTheFileGb18030() throws Exception {
+        byte[] broken = {(byte) 0xC3, 'x'};
+        assertThat(sniff("理货".getBytes(StandardCharsets.UTF_8), ascii(3 * CHUNK), broken).charset())
+                .isEqualTo(CsvRowReader.GB18030);
+    }
+
+    @Test
+    void aSequenceLeftOpenAtTheEndOfTheFileIsNotUtf8() throws Exception {
+        byte[] open = "理".getBytes(StandardCharsets.UTF_8);
+        assertThat(sniff(ascii(CHUNK + 7), new byte[] {open[0], open[1]}).charset())
+                .isEqualTo(CsvRowReader.GB18030);
+    }
+
+    @Test
+    void aReaderFindsOutTheEncodingOfEachFileItReads() throws Exception {
+        // the upload's header probe and its job read the same file with one reader, which sniffs it once
+        CsvRowReader reader = new CsvRowReader();
+        Path utf8 = file((ImportFixtures.HEADER + "\n").getBytes(StandardCharsets.UTF_8));
+        Path gb = file((ImportFixtures.HEADER + "\n").getBytes(CsvRowReader.GB18030));
+        for (Path f : List.of(utf8, utf8, gb, gb, utf8)) {
+            List<String> encodings = new ArrayList<>();
+            List<List<String>> rows = new ArrayList<>();
+            reader.read(f, new RowReader.Sink() {
+                @Override
+                public void encoding(String name) {
+                    encodings.add(name);
+                }
+
+                @Override
+                public void row(int rowNumber, List<String> cells) {
+                    rows.add(List.copyOf(cells));
+                }
+            });
+            assertThat(encodings).containsExactly(f == gb ? "GB18030" : "UTF-8");
+            assertThat(rows.get(0).get(0)).isEqualTo("理货日期");
+        }
+    }
+
+    private CsvRowReader.Sniff sniff(byte[]... parts) throws Exception {
+        return CsvRowReader.sniff(file(parts));
+    }
+
+    private Path file(byte[]... parts) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.write(p);
+        }
+        Path file = Files.createTempFile(dir, "s", ".csv");
+        Files.write(file, out.toByteArray());
+        return file;
+    }
+
+    /** {@code n} bytes of ASCII lines. */
+    private static byte[] ascii(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i % 40 == 39 ? '\n' : 'a' + i % 26);
+        }
+        return b;
+    }
+}
