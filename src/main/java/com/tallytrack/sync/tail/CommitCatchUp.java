@@ -114,7 +114,7 @@ public class CommitCatchUp {
     /**
      * Applies what has committed; if that fails (the database went away meanwhile; an {@code Error} too, which the
      * tailer thread would also survive), drops what changed from this node's manifest cache — the numbers written,
-     * or everything when they are not all known — and those numbers from the carrier-result cache, so this node
+     * or everything when they are not all known — and those numbers (or everything) from the carrier-result cache, so this node
      * reads them from the database again; the tailer applies the entries when it can (and then also drops the
      * carrier results of their old and new package numbers).
      */
@@ -130,7 +130,13 @@ public class CommitCatchUp {
                 cache.invalidate(written);
             }
             try {
-                carrierCache.invalidate(written);
+                // the carrier results of what changed, or all of them when that is not known (as the tailer does
+                // for an invalidate_all entry); this runs only after a failure
+                if (notAllKnown) {
+                    carrierCache.invalidateAll();
+                } else {
+                    carrierCache.invalidate(written);
+                }
             } catch (RuntimeException ignored) {
                 // the tailer invalidates again when it applies the entries
             }
