@@ -35,8 +35,11 @@ final class CsvRowReader implements RowReader {
     record Sniff(Charset charset, boolean bom, long nonBlankLines, char delimiter) {
     }
 
-    /** What the last {@link #sniff} of {@link #sniffed} found: a second read of that file (a job's, after the header
-     * probe's) does not read it twice more. */
+    /**
+     * What the last {@link #sniff} of {@link #sniffed} found: a second read of that file (a job's, after the header
+     * probe's) does not sniff it again. So an instance belongs to one upload (its temporary file is written once and
+     * never changes), used by one thread at a time.
+     */
     private Sniff sniff;
     private Path sniffed;
 
@@ -138,8 +141,11 @@ final class CsvRowReader implements RowReader {
                     }
                     if (result.isError() || (eof && bytes.hasRemaining())) {
                         validUtf8 = false;
+                        // not UTF-8: nothing to carry over (what follows the bad byte was counted already)
+                        bytes.clear();
+                    } else {
+                        bytes.compact(); // an unfinished sequence, decoded with the next chunk
                     }
-                    bytes.compact();
                 } else {
                     bytes.clear();
                 }

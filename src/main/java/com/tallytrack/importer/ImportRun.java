@@ -88,11 +88,15 @@ final class ImportRun implements RowReader.Sink {
         synchronized (this) {
             expectedRows = dataRows;
             if (firstRowOf.isEmpty()) {
-                // at most max-rows (checked above): a 100,000-row upload grew it through 14 sizes, rehashing each
-                firstRowOf = new HashMap<>(capacity((int) dataRows));
+                // a 100,000-row upload grew it through 14 sizes, rehashing each; the count is what the file claims
+                // (an XLSX dimension may claim max-rows), so at most PRESIZED rows' worth up front
+                firstRowOf = new HashMap<>(capacity((int) Math.min(dataRows, PRESIZED)));
             }
         }
     }
+
+    /** Most rows the duplicate index is sized for before the first row (a table of 1 MB); past that it grows. */
+    static final int PRESIZED = 131_072;
 
     /** The initial capacity of a hash map that holds {@code entries} without growing. */
     static int capacity(int entries) {

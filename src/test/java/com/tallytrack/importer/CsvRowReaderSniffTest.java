@@ -59,6 +59,30 @@ class CsvRowReaderSniffTest {
     }
 
     @Test
+    void aGbkTrailByteAtTheEndOfAnAsciiChunkIsNotTakenForUtf8() throws Exception {
+        // 0xE7 opens a 3-byte UTF-8 sequence; "7A" after it (a GBK trail byte can be 0x40-0x7E) does not continue it
+        assertThat(sniff(ascii(CHUNK - 1), new byte[] {(byte) 0xE7}, ascii(CHUNK)).charset())
+                .isEqualTo(CsvRowReader.GB18030);
+    }
+
+    @Test
+    void theLinesOfAGb18030FileAreCountedOnce() throws Exception {
+        // the first invalid UTF-8 byte is in the first chunk; what follows it must not be scanned twice
+        StringBuilder text = new StringBuilder();
+        int lines = 6_000;
+        for (int i = 0; i < lines; i++) {
+            text.append("理货日期").append(i).append(",快递单号\r\n");
+        }
+        byte[] bytes = text.toString().getBytes(CsvRowReader.GB18030);
+        assertThat(bytes.length).isGreaterThan(2 * CHUNK);
+        CsvRowReader.Sniff sniff = sniff(bytes);
+        assertThat(sniff.charset()).isEqualTo(CsvRowReader.GB18030);
+        assertThat(sniff.nonBlankLines()).isEqualTo(lines);
+        assertThat(sniff(ascii(CHUNK / 2), text.toString().getBytes(StandardCharsets.UTF_8)).nonBlankLines())
+                .as("UTF-8, for comparison").isEqualTo(lines + CHUNK / 2 / 40);
+    }
+
+    @Test
     void aReaderFindsOutTheEncodingOfEachFileItReads() throws Exception {
         // the upload's header probe and its job read the same file with one reader, which sniffs it once
         CsvRowReader reader = new CsvRowReader();

@@ -23,9 +23,11 @@ class ImportRunSavedRangesTest {
         for (int round = 0; round < 2_000; round++) {
             List<RowRange> ranges = new ArrayList<>();
             int row = 1 + random.nextInt(3);
-            for (int batch = 0; batch < 1 + random.nextInt(4); batch++) {
+            int batches = 1 + random.nextInt(4);
+            for (int batch = 0; batch < batches; batch++) {
                 List<Integer> rows = new ArrayList<>();
-                for (int i = 0; i < random.nextInt(40); i++) {
+                int size = random.nextInt(40);
+                for (int i = 0; i < size; i++) {
                     row += random.nextInt(10) < 7 ? 1 : 2 + random.nextInt(5);
                     rows.add(row);
                 }
