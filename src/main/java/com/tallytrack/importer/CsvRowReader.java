@@ -129,8 +129,8 @@ final class CsvRowReader implements RowReader {
                 }
                 if (validUtf8 && ascii) {
                     // ASCII is UTF-8, and nothing is left over from the chunk before (those would be bytes of a
-                    // sequence, above 0x7F): no need to decode it (decoding every chunk was 14 % of the import
-                    // thread's samples in a cold upload of an ASCII file)
+                    // sequence, above 0x7F): no need to decode it (the sniff, decoding every chunk, was 14 % of
+                    // the import thread's samples in a cold upload of an ASCII file)
                     bytes.clear();
                 } else if (validUtf8) {
                     chars.clear();

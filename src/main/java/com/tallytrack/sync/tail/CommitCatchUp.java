@@ -114,9 +114,9 @@ public class CommitCatchUp {
     /**
      * Applies what has committed; if that fails (the database went away meanwhile; an {@code Error} too, which the
      * tailer thread would also survive), drops what changed from this node's manifest cache — the numbers written,
-     * or everything when they are not all known — and those numbers (or everything) from the carrier-result cache, so this node
-     * reads them from the database again; the tailer applies the entries when it can (and then also drops the
-     * carrier results of their old and new package numbers).
+     * or everything when they are not all known — and those numbers (or everything) from the carrier-result
+     * cache, so this node reads them from the database again; the tailer applies the entries when it can (and then
+     * also drops the carrier results of their old and new package numbers).
      */
     private void catchUpOrDrop(Collection<String> written, boolean notAllKnown, String after) {
         try {
