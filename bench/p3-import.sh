@@ -223,8 +223,8 @@ for db in $DATABASES; do
     report "$db" "service ready" "$READY_MS ms"
     run_case_set "$db"
     if [[ $db == postgres ]]; then
-        # shellcheck disable=SC2207
         "${PSQL[@]}" -d postgres -c "CHECKPOINT" >/dev/null
+        # shellcheck disable=SC2207
         copies=($(copy_anchor tallytrack))
         copy_after=$(median "${copies[@]}")
         report "$db" "anchor: COPY, after the uploads" "${copies[*]} ms, median $copy_after ms"
