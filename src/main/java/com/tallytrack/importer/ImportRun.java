@@ -293,7 +293,8 @@ final class ImportRun implements RowReader.Sink {
                 properties.maxRows());
     }
 
-    private static boolean isBlank(List<String> cells) {
+    /** A row the import skips: no cell holds anything but white space (also what a reader counts as a row). */
+    static boolean isBlank(List<String> cells) {
         for (String c : cells) {
             if (c != null && !c.isBlank()) {
                 return false;

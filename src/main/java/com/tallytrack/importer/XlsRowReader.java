@@ -42,17 +42,30 @@ final class XlsRowReader implements RowReader {
                     return;
                 }
                 Sheet sheet = workbook.getSheetAt(0);
-                sink.expect(sheet.getLastRowNum() + 1L);
+                // the rows that hold something, counted in the workbook already in memory: the last row number
+                // also counts rows that only carry a format, and would refuse a short sheet under max-rows
                 List<String> cells = new ArrayList<>(16);
+                long rows = 0;
                 for (Row row : sheet) {
-                    cells.clear();
-                    for (int c = 0; c < Math.max(0, row.getLastCellNum()); c++) {
-                        cells.add(text(row.getCell(c)));
+                    if (!ImportRun.isBlank(cells(row, cells))) {
+                        rows++;
                     }
-                    sink.row(row.getRowNum() + 1, cells);
+                }
+                sink.expect(rows);
+                for (Row row : sheet) {
+                    sink.row(row.getRowNum() + 1, cells(row, cells));
                 }
             }
         }
+    }
+
+    /** The texts of a row's cells, into {@code cells} (cleared first). */
+    private static List<String> cells(Row row, List<String> cells) {
+        cells.clear();
+        for (int c = 0; c < Math.max(0, row.getLastCellNum()); c++) {
+            cells.add(text(row.getCell(c)));
+        }
+        return cells;
     }
 
     private static ApiException unreadable() {

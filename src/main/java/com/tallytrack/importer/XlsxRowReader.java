@@ -56,12 +56,61 @@ final class XlsxRowReader implements RowReader {
                 return;
             }
             try (InputStream sheet = sheets.next()) {
-                parse(sheet, new SheetHandler(strings, styles, sink));
+                parse(sheet, new SheetHandler(strings, styles, sink, properties.maxRows() + 1L));
+            } catch (ClaimAboveLimit claim) {
+                // The dimension claims more rows than max-rows allows: it is the used range, which also covers cells
+                // that only carry a format, so it proves nothing. Count the rows that hold something (a pass
+                // without the import, stopped once past the limit), so a sheet really over it is still refused
+                // before any row is saved; then read it, the dimension ignored.
+                RowCount count = new RowCount(properties.maxRows() + 1L);
+                try (InputStream sheet = firstSheet(reader)) {
+                    parse(sheet, new SheetHandler(strings, styles, count, -1));
+                } catch (RowCount.PastLimit past) {
+                    // count.rows is past the limit: expect() refuses
+                }
+                sink.expect(count.rows);
+                try (InputStream sheet = firstSheet(reader)) {
+                    parse(sheet, new SheetHandler(strings, styles, sink, -1));
+                }
             }
         } catch (OpenXML4JException | IOException | UnsupportedFileFormatException | OpenXML4JRuntimeException
                 | POIXMLException | NumberFormatException e) {
             // NumberFormatException: a row, style or shared-string index that is not a number
             throw rejected(e);
+        }
+    }
+
+    private static InputStream firstSheet(XSSFReader reader) throws IOException, OpenXML4JException {
+        return reader.getSheetsData().next();
+    }
+
+    /** Thrown by a sheet's handler at a dimension that claims more rows than it may take; no stack trace. */
+    private static final class ClaimAboveLimit extends RuntimeException {
+        ClaimAboveLimit() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Counts the rows that hold something; stops once there are more than {@code limit}. */
+    private static final class RowCount implements Sink {
+        final long limit;
+        long rows;
+
+        RowCount(long limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public void row(int rowNumber, List<String> cells) {
+            if (!ImportRun.isBlank(cells) && ++rows > limit) {
+                throw new PastLimit();
+            }
+        }
+
+        static final class PastLimit extends RuntimeException {
+            PastLimit() {
+                super(null, null, false, false);
+            }
         }
     }
 
@@ -183,6 +232,8 @@ final class XlsxRowReader implements RowReader {
         private final StylesTable styles;
         private final Sink sink;
         private final Map<Integer, Boolean> dateStyles = new java.util.HashMap<>();
+        private final long claimLimit;
+        private boolean rowsSeen;
         private final List<String> cells = new ArrayList<>(16);
         private final StringBuilder value = new StringBuilder();
         private int rowNumber;
@@ -193,25 +244,36 @@ final class XlsxRowReader implements RowReader {
         private boolean inInline;
         private int phonetic;
 
-        SheetHandler(List<String> strings, StylesTable styles, Sink sink) {
+        /**
+         * {@code claimLimit}: the most rows (header included) the sheet's dimension may claim, else
+         * {@link ClaimAboveLimit}; negative: the dimension is ignored.
+         */
+        SheetHandler(List<String> strings, StylesTable styles, Sink sink, long claimLimit) {
             this.strings = strings;
             this.styles = styles;
             this.sink = sink;
+            this.claimLimit = claimLimit;
         }
 
         @Override
         public void startElement(String uri, String localName, String qName, Attributes a) {
             switch (localName) {
                 case "dimension" -> {
+                    // the used range ("A1:J5000"): its last row is what the sheet claims to hold, for progress; a
+                    // claim past the limit is checked by counting (read()); one after the first row is ignored
                     String ref = a.getValue("ref");
-                    if (ref != null && ref.contains(":")) {
+                    if (claimLimit >= 0 && !rowsSeen && ref != null && ref.contains(":")) {
                         String last = ref.substring(ref.indexOf(':') + 1).replaceAll("[^0-9]", "");
+                        if (last.length() > 9 || (!last.isEmpty() && Long.parseLong(last) > claimLimit)) {
+                            throw new ClaimAboveLimit();
+                        }
                         if (!last.isEmpty()) {
                             sink.expect(Long.parseLong(last));
                         }
                     }
                 }
                 case "row" -> {
+                    rowsSeen = true;
                     String r = a.getValue("r");
                     rowNumber = r == null ? rowNumber + 1 : Integer.parseInt(r);
                     cells.clear();

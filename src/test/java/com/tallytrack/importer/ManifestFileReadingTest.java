@@ -341,6 +341,104 @@ class ManifestFileReadingTest {
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("TOO_MANY_ROWS"));
     }
 
+    /** A header and three data rows. */
+    private static List<List<Object>> threeRows() {
+        List<List<Object>> rows = new java.util.ArrayList<>();
+        rows.add(header());
+        for (int i = 1; i <= 3; i++) {
+            rows.add(cells("2024-05-01", "SF20000" + i, null, null, null, null, null, "G01", "C001", "T01"));
+        }
+        return rows;
+    }
+
+    /** A sink that records the rows it gets and hands everything to {@code run}. */
+    private static final class Recording implements RowReader.Sink {
+        final ImportRun run;
+        int rows;
+
+        Recording(ImportRun run) {
+            this.run = run;
+        }
+
+        @Override
+        public void expect(long rows) {
+            run.expect(rows);
+        }
+
+        @Override
+        public void row(int rowNumber, List<String> cells) {
+            rows++;
+            run.row(rowNumber, cells);
+        }
+    }
+
+    @Test
+    void aSheetDimensionIsAClaimNotACount() throws IOException {
+        byte[] good = workbook(true, threeRows());
+        java.util.function.Function<String, byte[]> claiming = ref -> {
+            try {
+                return rewriteSheet(good, xml -> xml.replaceFirst("<dimension ref=\"[^\"]*\"/>",
+                        "<dimension ref=\"" + ref + "\"/>"));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        ImportProperties three = ImportFixtures.properties(3, 1000, 1_000_000);
+        // Formatted cells far below the data make the used range (the dimension) claim more rows than there are;
+        // a claim no number can hold, or one of fewer rows than the sheet has, is no count either
+        for (String ref : List.of("A1:J2000000", "A1:J1048576", "A1:J99999999999999999999", "A1:J2", "A1", "A1:J")) {
+            Path f = write(dir, "claims.xlsx", claiming.apply(ref));
+            assertThat(preview(f, ImportFormat.XLSX, three).statistics().validRows()).as(ref).isEqualTo(3);
+        }
+        // a sheet that really holds more rows than max-rows is still refused before any row reaches the import
+        // (a save would write its first batches), whatever its dimension claims
+        ImportProperties two = ImportFixtures.properties(2, 1000, 1_000_000);
+        Path over = write(dir, "over.xlsx", claiming.apply("A1:J2000000"));
+        Recording sink = new Recording(new ImportRun(two, null, ImportFixtures.messages(), java.util.Locale.ENGLISH,
+                r -> {
+                }));
+        assertThatThrownBy(() -> new XlsxRowReader(two).read(over, sink))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("TOO_MANY_ROWS"));
+        assertThat(sink.rows).as("rows handed on before the refusal").isZero();
+        // a dimension after the rows (no schema allows it) is ignored, not read again from the start
+        byte[] late = rewriteSheet(good, xml -> xml.replaceFirst("<dimension ref=\"[^\"]*\"/>", "")
+                .replace("</sheetData>", "</sheetData><dimension ref=\"A1:J2000000\"/>"));
+        Recording lateSink = new Recording(new ImportRun(three, null, ImportFixtures.messages(),
+                java.util.Locale.ENGLISH, r -> {
+                }));
+        new XlsxRowReader(three).read(write(dir, "late.xlsx", late), lateSink);
+        assertThat(lateSink.rows).isEqualTo(4);
+        assertThat(lateSink.run.statistics().validRows()).isEqualTo(3);
+    }
+
+    @Test
+    void aLegacySheetIsCountedByTheRowsThatHoldSomething() throws IOException {
+        // a .xls whose last row record is a formatted row far below the data: three data rows all the same
+        byte[] bytes;
+        try (org.apache.poi.hssf.usermodel.HSSFWorkbook wb = new org.apache.poi.hssf.usermodel.HSSFWorkbook(
+                new java.io.ByteArrayInputStream(workbook(false, threeRows())))) {
+            org.apache.poi.ss.usermodel.CellStyle bordered = wb.createCellStyle();
+            bordered.setBorderBottom(org.apache.poi.ss.usermodel.BorderStyle.THIN);
+            org.apache.poi.ss.usermodel.Row far = wb.getSheetAt(0).createRow(60_000);
+            far.createCell(0).setCellStyle(bordered);
+            far.createCell(3).setCellValue("   ");
+            assertThat(wb.getSheetAt(0).getLastRowNum()).isEqualTo(60_000);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            wb.write(out);
+            bytes = out.toByteArray();
+        }
+        Path f = write(dir, "formatted.xls", bytes);
+        assertThat(preview(f, ImportFormat.XLS, ImportFixtures.properties(3, 1000, 1_000_000)).statistics()
+                .validRows()).isEqualTo(3);
+        ImportProperties two = ImportFixtures.properties(2, 1000, 1_000_000);
+        Recording sink = new Recording(new ImportRun(two, null, ImportFixtures.messages(), java.util.Locale.ENGLISH,
+                r -> {
+                }));
+        assertThatThrownBy(() -> new XlsRowReader().read(f, sink))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("TOO_MANY_ROWS"));
+        assertThat(sink.rows).as("rows handed on before the refusal").isZero();
+    }
+
     @Test
     void refusesAFileWithoutHeader() {
         Path f = write(dir, "empty.csv", utf8("", " , "));
