@@ -32,7 +32,7 @@ final class CsvRowReader implements RowReader {
     static final Charset GB18030 = Charset.forName("GB18030");
 
     /** What one pass over the raw bytes found out. */
-    record Sniff(Charset charset, boolean bom, long nonBlankLines, char delimiter) {
+    record Sniff(Charset charset, boolean bom, long nonBlankRecords, char delimiter) {
     }
 
     /**
@@ -51,7 +51,7 @@ final class CsvRowReader implements RowReader {
         }
         Sniff sniff = this.sniff;
         sink.encoding(sniff.charset().name());
-        sink.expect(sniff.nonBlankLines());
+        sink.expect(sniff.nonBlankRecords());
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             if (sniff.bom()) {
                 in.skipNBytes(3);
@@ -79,54 +79,42 @@ final class CsvRowReader implements RowReader {
         }
     }
 
-    /** Detects the encoding and counts non-blank lines (an upper bound of the rows) in one pass. */
+    /**
+     * Detects the encoding and counts the records that hold something (the rows the import reads, header included;
+     * see {@link RecordCounter}) in one pass.
+     */
     static Sniff sniff(Path file) throws IOException {
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         boolean validUtf8 = true;
         boolean bom = false;
-        long lines = 0;
-        boolean lineHasContent = false;
-        int commas = 0;
-        int semicolons = 0;
-        int tabs = 0;
-        boolean firstLine = true;
+        RecordCounter records = new RecordCounter();
         ByteBuffer bytes = ByteBuffer.allocate(1 << 16);
         CharBuffer chars = CharBuffer.allocate(1 << 16);
         try (InputStream in = Files.newInputStream(file)) {
             boolean start = true;
             int n;
-            while ((n = in.read(bytes.array(), bytes.position(), bytes.remaining())) != -1 || bytes.position() > 0) {
+            while (true) {
+                // bytes of a UTF-8 sequence the last chunk ended in the middle of, counted already
+                int carried = bytes.position();
+                n = in.read(bytes.array(), carried, bytes.remaining());
+                if (n == -1 && carried == 0) {
+                    break;
+                }
                 boolean eof = n == -1;
                 if (!eof) {
-                    bytes.position(bytes.position() + n);
+                    bytes.position(carried + n);
                 }
                 bytes.flip();
+                int from = carried;
                 if (start && bytes.remaining() >= 3 && (bytes.get(0) & 0xFF) == 0xEF && (bytes.get(1) & 0xFF) == 0xBB
                         && (bytes.get(2) & 0xFF) == 0xBF) {
                     bom = true;
+                    from = 3; // the reader skips it too
                 }
                 start = false;
-                boolean ascii = true;
-                for (int i = bytes.position(); i < bytes.limit(); i++) {
-                    byte b = bytes.get(i);
-                    ascii &= b >= 0;
-                    if (b == '\n') {
-                        if (lineHasContent) {
-                            lines++;
-                        }
-                        lineHasContent = false;
-                        firstLine = false;
-                    } else if (b != '\r' && b != ' ' && b != ',' && b != '\t' && b != ';') {
-                        lineHasContent = true;
-                    }
-                    if (firstLine) {
-                        commas += b == ',' ? 1 : 0;
-                        semicolons += b == ';' ? 1 : 0;
-                        tabs += b == '\t' ? 1 : 0;
-                    }
-                }
+                boolean ascii = records.scan(bytes.array(), from, bytes.limit()) && carried == 0;
                 if (validUtf8 && ascii) {
                     // ASCII is UTF-8, and nothing is left over from the chunk before (those would be bytes of a
                     // sequence, above 0x7F): no need to decode it (the sniff, decoding every chunk, was 14 % of
@@ -154,10 +142,107 @@ final class CsvRowReader implements RowReader {
                 }
             }
         }
-        if (lineHasContent) {
-            lines++;
+        long count = records.finish();
+        return new Sniff(bom || validUtf8 ? StandardCharsets.UTF_8 : GB18030, bom, count, records.delimiter());
+    }
+
+    /**
+     * Counts the records of a CSV file as {@link #read} parses them (Commons CSV, {@code CSVFormat.DEFAULT} with the
+     * file's delimiter): a quote opens a quoted cell only as a cell's first character, {@code ""} in one is a quote,
+     * CR, LF and CRLF end a record outside quotes. It counts those that hold something other than white space and
+     * delimiters: the rows the import does not skip ({@link ImportRun#isBlank}), so {@code max-rows} refuses a file
+     * for the rows it has, not for the lines of its quoted cells. The delimiter is the first record's most frequent
+     * separator outside quotes (comma, semicolon or tab). Fed the bytes in order: in UTF-8 and GB18030 a byte below
+     * 0x80 is always that ASCII character (every byte of a longer character is above it, or a digit or letter in
+     * GB18030), so neither the encoding nor a chunk's end changes the count. White space outside ASCII (U+3000)
+     * counts as something: a record of only that is counted, though the import skips it.
+     */
+    static final class RecordCounter {
+        private static final int FIELD = 0;
+        private static final int UNQUOTED = 1;
+        private static final int QUOTED = 2;
+        /** A quote inside a quoted cell: the cell's end, or the first half of {@code ""}. */
+        private static final int CLOSING = 3;
+
+        private int state = FIELD;
+        private boolean content;
+        private boolean afterCr;
+        /** 0 until the first record has ended. */
+        private byte delimiter;
+        private int commas;
+        private int semicolons;
+        private int tabs;
+        private long records;
+
+        /** Counts {@code bytes[from, to)}; true when all of them are ASCII. */
+        boolean scan(byte[] bytes, int from, int to) {
+            boolean ascii = true;
+            for (int i = from; i < to; i++) {
+                byte b = bytes[i];
+                ascii &= b >= 0;
+                if (afterCr) {
+                    afterCr = false;
+                    if (b == '\n') {
+                        continue; // CRLF: the CR ended the record
+                    }
+                }
+                if (state == QUOTED) {
+                    if (b == '"') {
+                        state = CLOSING;
+                    } else if (!white(b)) {
+                        content = true;
+                    }
+                } else if (state == CLOSING && b == '"') {
+                    state = QUOTED;
+                    content = true;
+                } else if (b == '\n' || b == '\r') {
+                    endRecord();
+                    afterCr = b == '\r';
+                } else if (delimiter == 0 ? b == ',' || b == ';' || b == '\t' : b == delimiter) {
+                    if (delimiter == 0) {
+                        commas += b == ',' ? 1 : 0;
+                        semicolons += b == ';' ? 1 : 0;
+                        tabs += b == '\t' ? 1 : 0;
+                    }
+                    state = FIELD;
+                } else if (b == '"' && state == FIELD) {
+                    state = QUOTED;
+                } else {
+                    state = UNQUOTED;
+                    content |= !white(b);
+                }
+            }
+            return ascii;
         }
-        char delimiter = tabs > commas && tabs >= semicolons ? '\t' : semicolons > commas ? ';' : ',';
-        return new Sniff(bom || validUtf8 ? StandardCharsets.UTF_8 : GB18030, bom, lines, delimiter);
+
+        /** The count, once every byte has been scanned (a last record without a line end included). */
+        long finish() {
+            if (content || delimiter == 0) {
+                endRecord();
+            }
+            return records;
+        }
+
+        char delimiter() {
+            return delimiter == 0 ? ',' : (char) delimiter;
+        }
+
+        private void endRecord() {
+            if (delimiter == 0) {
+                delimiter = (byte) (tabs > commas && tabs >= semicolons ? '\t' : semicolons > commas ? ';' : ',');
+                // the first record's other separators are text in it (a tab is white space either way)
+                content |= delimiter != ';' && semicolons > 0 || delimiter != ',' && commas > 0;
+            }
+            if (content) {
+                records++;
+            }
+            content = false;
+            state = FIELD;
+        }
+
+        /** What {@link Character#isWhitespace} says of an ASCII character (so of {@link String#isBlank}). */
+        private static boolean white(byte b) {
+            return b == ' ' || b >= 9 && b <= 13 || b >= 28 && b <= 31;
+        }
     }
 }

@@ -77,8 +77,8 @@ class CsvRowReaderSniffTest {
         assertThat(bytes.length).isGreaterThan(2 * CHUNK);
         CsvRowReader.Sniff sniff = sniff(bytes);
         assertThat(sniff.charset()).isEqualTo(CsvRowReader.GB18030);
-        assertThat(sniff.nonBlankLines()).isEqualTo(lines);
-        assertThat(sniff(ascii(CHUNK / 2), text.toString().getBytes(StandardCharsets.UTF_8)).nonBlankLines())
+        assertThat(sniff.nonBlankRecords()).isEqualTo(lines);
+        assertThat(sniff(ascii(CHUNK / 2), text.toString().getBytes(StandardCharsets.UTF_8)).nonBlankRecords())
                 .as("UTF-8, for comparison").isEqualTo(lines + CHUNK / 2 / 40);
     }
 
@@ -105,6 +105,104 @@ class CsvRowReaderSniffTest {
             assertThat(encodings).containsExactly(f == gb ? "GB18030" : "UTF-8");
             assertThat(rows.get(0).get(0)).isEqualTo("理货日期");
         }
+    }
+
+    @Test
+    void aLineBreakInsideQuotesIsNoNewRecord() throws Exception {
+        // three records, each with a cell of two lines: seven lines, four records (the header and three rows)
+        String text = "a,b,c\n" + "1,\"street 1\nfloor 2\",x\n".repeat(3);
+        assertThat(sniff(text.getBytes(StandardCharsets.UTF_8)).nonBlankRecords()).isEqualTo(4);
+        assertThat(records(text)).isEqualTo(4);
+    }
+
+    @Test
+    void aQuoteInsideAnUnquotedCellOpensNothing() throws Exception {
+        // 5" is a literal quote (the cell does not start with one): the line break after it still ends the record
+        String text = "a,b\n1,5\" screen\n2,x\n3,\"y\"\"\nz\"\n";
+        assertThat(records(text)).isEqualTo(4);
+        assertThat(sniff(text.getBytes(StandardCharsets.UTF_8)).nonBlankRecords()).isEqualTo(4);
+    }
+
+    @Test
+    void aCarriageReturnAloneEndsARecordAsTheParserReadsIt() throws Exception {
+        String text = "a,b\r1,x\r\n2,y\r3,z";
+        assertThat(records(text)).isEqualTo(4);
+        assertThat(sniff(text.getBytes(StandardCharsets.UTF_8)).nonBlankRecords()).isEqualTo(4);
+    }
+
+    @Test
+    void cellsOfOnlySeparatorsOrWhiteSpaceAreBlankAndOtherSeparatorsAreText() throws Exception {
+        // ";" is text in a comma file, a separator in a semicolon file; quoted white space is blank, a quoted
+        // separator or quote is text
+        String comma = "a,b\n,,\n;,\n\" \t\",\"\"\n\",\"\n\"\"\"\"\n \t \n";
+        assertThat(records(comma)).isEqualTo(4);
+        assertThat(sniff(comma.getBytes(StandardCharsets.UTF_8)).nonBlankRecords()).isEqualTo(4);
+        String semicolon = "a;b;c\n;;\n,;\n";
+        assertThat(records(semicolon)).isEqualTo(2);
+        assertThat(sniff(semicolon.getBytes(StandardCharsets.UTF_8)).nonBlankRecords()).isEqualTo(2);
+        // the first record decides the delimiter (two commas): its semicolon is text in it
+        String first = ",;,\na,b\n";
+        assertThat(records(first)).isEqualTo(2);
+        assertThat(sniff(first.getBytes(StandardCharsets.UTF_8)).nonBlankRecords()).isEqualTo(2);
+    }
+
+    /**
+     * The count is the parser's: over seeded files of quoted cells (line breaks, quotes, separators in them), blank
+     * records, stray quotes, all three separators and line ends, some across several 64 KB chunks, the sniff finds
+     * as many records that hold something as Commons CSV reads.
+     */
+    @Test
+    void theCountIsTheNumberOfRecordsTheParserReadsThatHoldSomething() throws Exception {
+        java.util.Random random = new java.util.Random(20261208L);
+        String[] pieces = {"", "a", "SF1001", "理货", " ", "\t", "\n", "\r\n", "\r", "\"", ",", ";", "x\"y", "  ",
+            "\u000B"};
+        for (int round = 0; round < 300; round++) {
+            char delimiter = ",;\t".charAt(random.nextInt(3));
+            String lineEnd = List.of("\n", "\r\n", "\r").get(random.nextInt(3));
+            StringBuilder out = new StringBuilder(String.join(String.valueOf(delimiter), "h0", "h1", "h2", "h3"));
+            out.append(lineEnd);
+            org.apache.commons.csv.CSVFormat format = org.apache.commons.csv.CSVFormat.DEFAULT.builder()
+                    .setDelimiter(delimiter).setRecordSeparator(lineEnd).get();
+            int records = round % 50 == 0 ? 4_000 : 1 + random.nextInt(40);
+            try (org.apache.commons.csv.CSVPrinter printer = new org.apache.commons.csv.CSVPrinter(out, format)) {
+                for (int r = 0; r < records; r++) {
+                    switch (random.nextInt(8)) {
+                        case 0 -> printer.getOut().append(lineEnd); // an empty line
+                        case 1 -> printer.getOut().append("1").append(delimiter).append("5\" screen").append(lineEnd);
+                        default -> {
+                            List<String> cells = new ArrayList<>();
+                            for (int c = 1 + random.nextInt(4); c > 0; c--) {
+                                StringBuilder cell = new StringBuilder();
+                                for (int k = random.nextInt(3); k > 0; k--) {
+                                    cell.append(pieces[random.nextInt(pieces.length)]);
+                                }
+                                cells.add(cell.toString());
+                            }
+                            printer.printRecord(cells);
+                        }
+                    }
+                }
+            }
+            String text = out.toString();
+            long expected = records(text);
+            assertThat(sniff(text.getBytes(StandardCharsets.UTF_8)).nonBlankRecords()).as("round %d: %s", round,
+                    text.length() < 400 ? text : text.length() + " chars").isEqualTo(expected);
+        }
+    }
+
+    /** The records of {@code text} (UTF-8) that Commons CSV reads and the import does not skip as blank. */
+    private long records(String text) throws Exception {
+        Path f = file(text.getBytes(StandardCharsets.UTF_8));
+        long[] count = {0};
+        new CsvRowReader().read(f, new RowReader.Sink() {
+            @Override
+            public void row(int rowNumber, List<String> cells) {
+                if (!ImportRun.isBlank(cells)) {
+                    count[0]++;
+                }
+            }
+        });
+        return count[0];
     }
 
     private CsvRowReader.Sniff sniff(byte[]... parts) throws Exception {

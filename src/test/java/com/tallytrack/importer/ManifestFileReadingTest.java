@@ -341,6 +341,18 @@ class ManifestFileReadingTest {
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("TOO_MANY_ROWS"));
     }
 
+    @Test
+    void aCsvIsCountedByItsRecordsNotByTheLinesOfItsQuotedCells() throws IOException {
+        // three rows, each with a package number of two lines in quotes (six lines): max-rows 3 takes them
+        List<String> lines = new java.util.ArrayList<>(List.of(HEADER));
+        for (int i = 1; i <= 3; i++) {
+            lines.add(ROW.replace("SF1001", "SF100" + i).replace("PKG-1", "\"PKG-" + i + "\nPKG-" + i + "b\""));
+        }
+        Path f = write(dir, "quoted.csv", utf8(lines.toArray(String[]::new)));
+        ImportRun run = preview(f, ImportFormat.CSV, ImportFixtures.properties(3, 1000, 1000));
+        assertThat(run.statistics().totalRows()).isEqualTo(3);
+    }
+
     /** A header and three data rows. */
     private static List<List<Object>> threeRows() {
         List<List<Object>> rows = new java.util.ArrayList<>();
