@@ -148,33 +148,89 @@ final class CsvRowReader implements RowReader {
 
     /**
      * Counts the records of a CSV file as {@link #read} parses them (Commons CSV, {@code CSVFormat.DEFAULT} with the
-     * file's delimiter): a quote opens a quoted cell only as a cell's first character, {@code ""} in one is a quote,
-     * CR, LF and CRLF end a record outside quotes. It counts those that hold something other than white space and
-     * delimiters: the rows the import does not skip ({@link ImportRun#isBlank}), so {@code max-rows} refuses a file
-     * for the rows it has, not for the lines of its quoted cells. The delimiter is the first record's most frequent
-     * separator outside quotes (comma, semicolon or tab). Fed the bytes in order: in UTF-8 and GB18030 a byte below
-     * 0x80 is always that ASCII character (every byte of a longer character is above it, or a digit or letter in
-     * GB18030), so neither the encoding nor a chunk's end changes the count. White space outside ASCII (U+3000)
-     * counts as something: a record of only that is counted, though the import skips it.
+     * file's delimiter), and finds that delimiter: comma, semicolon or tab, whichever of them the header (the first
+     * record that holds something) has most of outside quotes. Which bytes are outside quotes depends on the
+     * delimiter (a quote opens a quoted cell only as a cell's first character), so until the header has ended under
+     * each of the three, each is followed by a {@link Parse} of its own (the first 64 KB chunk, as a rule); then
+     * only the chosen one is. Fed the raw bytes in order: in UTF-8 and GB18030 no byte of a longer character is a
+     * quote, a separator, a line end or white space (all are 0x30 or above), so neither the encoding nor a chunk's
+     * end changes the count. (A file that is neither, read as GB18030, can have a line end swallowed by the decoder
+     * after a broken sequence; its count may then differ from the rows read, and {@code max-rows} is still checked
+     * row by row.)
      */
     static final class RecordCounter {
+        private final Parse[] candidates = {new Parse((byte) ','), new Parse((byte) ';'), new Parse((byte) '\t')};
+        private Parse chosen;
+
+        /** Counts {@code bytes[from, to)}; true when all of them are ASCII. */
+        boolean scan(byte[] bytes, int from, int to) {
+            if (chosen != null) {
+                return chosen.scan(bytes, from, to);
+            }
+            boolean ascii = true;
+            boolean allEnded = true;
+            for (Parse p : candidates) {
+                ascii &= p.scan(bytes, from, to);
+                allEnded &= p.firstEnded;
+            }
+            if (allEnded) {
+                chosen = choose();
+            }
+            return ascii;
+        }
+
+        /** The count, once every byte has been scanned (a last record without a line end included). */
+        long finish() {
+            for (Parse p : candidates) {
+                p.finish();
+            }
+            if (chosen == null) {
+                chosen = choose();
+            }
+            return chosen.records;
+        }
+
+        char delimiter() {
+            return (char) (chosen == null ? choose() : chosen).delimiter;
+        }
+
+        private Parse choose() {
+            long commas = candidates[0].firstDelimiters;
+            long semicolons = candidates[1].firstDelimiters;
+            long tabs = candidates[2].firstDelimiters;
+            return candidates[tabs > commas && tabs >= semicolons ? 2 : semicolons > commas ? 1 : 0];
+        }
+    }
+
+    /**
+     * One delimiter's reading of the bytes, as Commons CSV's lexer reads them: a quote opens a quoted cell only as a
+     * cell's first character, {@code ""} in one is a quote, CR, LF and CRLF end a record outside quotes. It counts
+     * the records that hold something other than white space and delimiters: the rows the import does not skip
+     * ({@link ImportRun#isBlank}), so {@code max-rows} refuses a file for the rows it has, not for the lines of its
+     * quoted cells. White space outside ASCII (U+3000) counts as something: a record of only that is counted,
+     * though the import skips it.
+     */
+    static final class Parse {
         private static final int FIELD = 0;
         private static final int UNQUOTED = 1;
         private static final int QUOTED = 2;
         /** A quote inside a quoted cell: the cell's end, or the first half of {@code ""}. */
         private static final int CLOSING = 3;
 
+        final byte delimiter;
         private int state = FIELD;
         private boolean content;
         private boolean afterCr;
-        /** 0 until the first record has ended. */
-        private byte delimiter;
-        private int commas;
-        private int semicolons;
-        private int tabs;
-        private long records;
+        boolean firstEnded;
+        /** Delimiters outside quotes in the first record that holds something (the header). */
+        long firstDelimiters;
+        long records;
 
-        /** Counts {@code bytes[from, to)}; true when all of them are ASCII. */
+        Parse(byte delimiter) {
+            this.delimiter = delimiter;
+        }
+
+        /** Reads {@code bytes[from, to)}; true when all of them are ASCII. */
         boolean scan(byte[] bytes, int from, int to) {
             boolean ascii = true;
             for (int i = from; i < to; i++) {
@@ -198,11 +254,9 @@ final class CsvRowReader implements RowReader {
                 } else if (b == '\n' || b == '\r') {
                     endRecord();
                     afterCr = b == '\r';
-                } else if (delimiter == 0 ? b == ',' || b == ';' || b == '\t' : b == delimiter) {
-                    if (delimiter == 0) {
-                        commas += b == ',' ? 1 : 0;
-                        semicolons += b == ';' ? 1 : 0;
-                        tabs += b == '\t' ? 1 : 0;
+                } else if (b == delimiter) {
+                    if (!firstEnded) {
+                        firstDelimiters++;
                     }
                     state = FIELD;
                 } else if (b == '"' && state == FIELD) {
@@ -215,26 +269,19 @@ final class CsvRowReader implements RowReader {
             return ascii;
         }
 
-        /** The count, once every byte has been scanned (a last record without a line end included). */
-        long finish() {
-            if (content || delimiter == 0) {
+        void finish() {
+            if (content) {
                 endRecord();
             }
-            return records;
-        }
-
-        char delimiter() {
-            return delimiter == 0 ? ',' : (char) delimiter;
+            firstEnded = true;
         }
 
         private void endRecord() {
-            if (delimiter == 0) {
-                delimiter = (byte) (tabs > commas && tabs >= semicolons ? '\t' : semicolons > commas ? ';' : ',');
-                // the first record's other separators are text in it (a tab is white space either way)
-                content |= delimiter != ';' && semicolons > 0 || delimiter != ',' && commas > 0;
-            }
             if (content) {
                 records++;
+                firstEnded = true;
+            } else if (!firstEnded) {
+                firstDelimiters = 0; // a blank record before the header (the first that holds something)
             }
             content = false;
             state = FIELD;
