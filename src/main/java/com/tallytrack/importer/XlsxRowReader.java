@@ -41,6 +41,16 @@ final class XlsxRowReader implements RowReader {
 
     private final ImportProperties properties;
 
+    /**
+     * The file whose rows were last counted (a dimension claimed too many) and their count: a second read of it (a
+     * job's, after the header probe's) does not count again. So an instance belongs to one upload (its temporary
+     * file is written once and never changes), used by one thread at a time.
+     */
+    private Path counted;
+    private long countedRows;
+    /** How many times this reader counted a sheet's rows (for tests). */
+    int countingPasses;
+
     XlsxRowReader(ImportProperties properties) {
         this.properties = properties;
     }
@@ -62,13 +72,19 @@ final class XlsxRowReader implements RowReader {
                 // that only carry a format, so it proves nothing. Count the rows that hold something (a pass
                 // without the import, stopped once past the limit), so a sheet really over it is still refused
                 // before any row is saved; then read it, the dimension ignored.
-                RowCount count = new RowCount(properties.maxRows() + 1L);
-                try (InputStream sheet = firstSheet(reader)) {
-                    parse(sheet, new SheetHandler(strings, styles, count, -1));
-                } catch (RowCount.PastLimit past) {
-                    // count.rows is past the limit: expect() refuses
+                // (once per file: an upload's header probe and its job read it with one reader)
+                if (!file.equals(counted)) {
+                    RowCount count = new RowCount(properties.maxRows() + 1L);
+                    try (InputStream sheet = firstSheet(reader)) {
+                        parse(sheet, new SheetHandler(strings, styles, count, -1));
+                    } catch (RowCount.PastLimit past) {
+                        // count.rows is past the limit: expect() refuses
+                    }
+                    countingPasses++;
+                    countedRows = count.rows;
+                    counted = file;
                 }
-                sink.expect(count.rows);
+                sink.expect(countedRows);
                 try (InputStream sheet = firstSheet(reader)) {
                     parse(sheet, new SheetHandler(strings, styles, sink, -1));
                 }

@@ -424,6 +424,35 @@ class ManifestFileReadingTest {
     }
 
     @Test
+    void oneReaderCountsEachFileOnce() throws IOException {
+        // the header probe and the job of one upload share a reader: a sheet whose dimension claims too many rows
+        // is counted once; another file read with it is counted for itself
+        List<List<Object>> five = threeRows();
+        five.add(cells("2024-05-01", "SF300001", null, null, null, null, null, "G01", "C001", "T01"));
+        five.add(cells("2024-05-01", "SF300002", null, null, null, null, null, "G01", "C001", "T01"));
+        java.util.function.UnaryOperator<String> claim = xml -> xml.replaceFirst("<dimension ref=\"[^\"]*\"/>",
+                "<dimension ref=\"A1:J2000000\"/>");
+        Path small = write(dir, "small.xlsx", rewriteSheet(workbook(true, threeRows()), claim));
+        Path large = write(dir, "large.xlsx", rewriteSheet(workbook(true, five), claim));
+        ImportProperties four = ImportFixtures.properties(4, 1000, 1_000_000);
+        XlsxRowReader reader = new XlsxRowReader(four);
+        for (int i = 0; i < 2; i++) {
+            ImportRun run = new ImportRun(four, null, ImportFixtures.messages(), java.util.Locale.ENGLISH, r -> {
+            });
+            reader.read(small, run);
+            assertThat(run.statistics().validRows()).isEqualTo(3);
+        }
+        assertThat(reader.countingPasses).isEqualTo(1);
+        Recording sink = new Recording(new ImportRun(four, null, ImportFixtures.messages(), java.util.Locale.ENGLISH,
+                r -> {
+                }));
+        assertThatThrownBy(() -> reader.read(large, sink))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("TOO_MANY_ROWS"));
+        assertThat(sink.rows).isZero();
+        assertThat(reader.countingPasses).isEqualTo(2);
+    }
+
+    @Test
     void aLegacySheetIsCountedByTheRowsThatHoldSomething() throws IOException {
         // a .xls whose last row record is a formatted row far below the data: three data rows all the same
         byte[] bytes;
