@@ -17,10 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+
+import com.tallytrack.common.ApiException;
 
 /**
  * Reads a CSV file in UTF-8 (with or without BOM) or GB18030 (a superset of GBK, what Excel writes on Chinese
@@ -143,7 +146,74 @@ final class CsvRowReader implements RowReader {
             }
         }
         long count = records.finish();
+        if (!bom && !validUtf8) {
+            refuseWhatGb18030WouldSwallow(file);
+        }
         return new Sniff(bom || validUtf8 ? StandardCharsets.UTF_8 : GB18030, bom, count, records.delimiter());
+    }
+
+    /**
+     * A file that is not UTF-8 is read as GB18030, and a byte that is no character there becomes U+FFFD. That is
+     * harmless where the bytes replaced are all above 0x7F (0x80, an accented Latin letter before a line end), but
+     * GB18030 takes a lead byte and a digit (0x81-0xFE, 0x30-0x39) for the start of a four-byte character, and when
+     * that is no character either the decoder replaces the bytes after them too — a line end, a separator, a quote
+     * or text (Windows-1252 "£5" at a line's end is A3 35 0A: the next row would become part of this one). Such a
+     * file is refused, with the line and byte where it happens, rather than read with rows merged or cells moved.
+     * One pass over the file, only for files that are not UTF-8.
+     */
+    private static void refuseWhatGb18030WouldSwallow(Path file) throws IOException {
+        CharsetDecoder gb = GB18030.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer bytes = ByteBuffer.allocate(1 << 16);
+        CharBuffer chars = CharBuffer.allocate(1 << 16);
+        long done = 0; // bytes decoded (or replaced harmlessly) before bytes' position
+        long lineEnds = 0; // LF bytes among them (no GB18030 character contains 0x0A)
+        try (InputStream in = Files.newInputStream(file)) {
+            boolean eof = false;
+            while (!eof) {
+                int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+                eof = n == -1;
+                if (!eof) {
+                    bytes.position(bytes.position() + n);
+                }
+                bytes.flip();
+                while (true) {
+                    int from = bytes.position();
+                    chars.clear();
+                    CoderResult result = gb.decode(bytes, chars, eof);
+                    lineEnds += lineEnds(bytes.array(), from, bytes.position());
+                    done += bytes.position() - from;
+                    if (result.isOverflow()) {
+                        continue;
+                    }
+                    if (result.isError()) {
+                        int at = bytes.position();
+                        for (int i = at; i < at + result.length(); i++) {
+                            if (bytes.get(i) >= 0) {
+                                throw ApiException.badRequest("FILE_ENCODING_UNKNOWN",
+                                        Map.of("line", lineEnds + 1, "byte_offset", done,
+                                                "encodings", List.of("UTF-8", "GB18030")),
+                                        lineEnds + 1, done);
+                            }
+                        }
+                        bytes.position(at + result.length()); // all above 0x7F: one U+FFFD, nothing else lost
+                        done += result.length();
+                        continue;
+                    }
+                    break; // underflow: the rest (an unfinished character) waits for the next chunk
+                }
+                bytes.compact();
+            }
+        }
+    }
+
+    private static int lineEnds(byte[] bytes, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            n += bytes[i] == '\n' ? 1 : 0;
+        }
+        return n;
     }
 
     /**

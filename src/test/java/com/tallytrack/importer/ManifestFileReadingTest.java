@@ -67,6 +67,41 @@ class ManifestFileReadingTest {
     }
 
     @Test
+    void aFileWhoseBytesGb18030WouldSwallowTextIsRefusedNotMerged() throws IOException {
+        java.nio.charset.Charset latin1 = StandardCharsets.ISO_8859_1;
+        String header = "manifest_date,tracking_number,package_number,length,width,height,weight,goods_code,"
+                + "customer_code,transport_code";
+        String second = ROW.replace("SF1001", "SF1002");
+        // Windows-1252 "£5" at a line's end: A3 35 0A, read as GB18030, starts a four-byte character that takes the
+        // line end with it, and the next row would silently become part of this one
+        Path pound = write(dir, "pound.csv", (header + "\n" + ROW.replace("T01", "T£5") + "\n" + second + "\n").getBytes(latin1));
+        assertThatThrownBy(() -> preview(pound, ImportFormat.CSV))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.code()).isEqualTo("FILE_ENCODING_UNKNOWN");
+                    assertThat(e.args()).containsExactly(2L, (long) (header + "\n" + ROW).length() - 2);
+                });
+        // and one that takes a separator: the cells after it would move one column left
+        byte[] comma = (header + "\n" + ROW + "\n" + second + "\n").getBytes(latin1);
+        int at = (header + "\n" + ROW + "\n").length() + "2024-05-01,SF1002".length();
+        byte[] withComma = new byte[comma.length + 3];
+        System.arraycopy(comma, 0, withComma, 0, at);
+        withComma[at] = (byte) 0x81;
+        withComma[at + 1] = 0x30;
+        withComma[at + 2] = (byte) 0x81;
+        System.arraycopy(comma, at, withComma, at + 3, comma.length - at);
+        Path separator = write(dir, "separator.csv", withComma);
+        assertThatThrownBy(() -> preview(separator, ImportFormat.CSV)).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.code()).isEqualTo("FILE_ENCODING_UNKNOWN"));
+        // a byte that is no character but takes nothing with it (é before a line end, 0x80) is read as before: it
+        // becomes U+FFFD and the row is checked like any other
+        Path accent = write(dir, "accent.csv", (header + "\n" + ROW.replace("PKG-1", "PKG-é") + "\n"
+                + second.replace("PKG-1", "PKG-\u0080") + "\n").getBytes(latin1));
+        ImportRun run = preview(accent, ImportFormat.CSV);
+        assertThat(run.encoding()).isEqualTo("GB18030");
+        assertThat(run.statistics().totalRows()).isEqualTo(2);
+    }
+
+    @Test
     void acceptsTheChineseHeaderInAnyOrderAndTheEnglishNames() throws IOException {
         Path shuffled = write(dir, "a.csv", utf8("运输代码,客户代码,货物代码,重量,高度,宽度,长度,集包单号,快递单号,理货日期",
                 "T01,C001,G01,2.5,15,20,30,PKG-1,SF100001,2024-05-01"));
