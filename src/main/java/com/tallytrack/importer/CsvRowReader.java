@@ -84,7 +84,8 @@ final class CsvRowReader implements RowReader {
 
     /**
      * Detects the encoding and counts the records that hold something (the rows the import reads, header included;
-     * see {@link RecordCounter}) in one pass.
+     * see {@link RecordCounter}) in one pass; a file that is not UTF-8 gets a second, which refuses it where
+     * reading it as GB18030 would lose text ({@link #refuseWhatGb18030WouldSwallow}).
      */
     static Sniff sniff(Path file) throws IOException {
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
@@ -159,7 +160,8 @@ final class CsvRowReader implements RowReader {
      * that is no character either the decoder replaces the bytes after them too — a line end, a separator, a quote
      * or text (Windows-1252 "£5" at a line's end is A3 35 0A: the next row would become part of this one). Such a
      * file is refused, with the line and byte where it happens, rather than read with rows merged or cells moved.
-     * One pass over the file, only for files that are not UTF-8.
+     * One pass over the file, only for files that are not UTF-8. (What GB18030 reads as a character is read: a
+     * Latin-1 "Müller", FC 6C, is a valid GBK character, and that cannot be told from Chinese text.)
      */
     private static void refuseWhatGb18030WouldSwallow(Path file) throws IOException {
         CharsetDecoder gb = GB18030.newDecoder()
@@ -168,7 +170,7 @@ final class CsvRowReader implements RowReader {
         ByteBuffer bytes = ByteBuffer.allocate(1 << 16);
         CharBuffer chars = CharBuffer.allocate(1 << 16);
         long done = 0; // bytes decoded (or replaced harmlessly) before bytes' position
-        long lineEnds = 0; // LF bytes among them (no GB18030 character contains 0x0A)
+        LineEnds lines = new LineEnds(); // among them (no GB18030 character contains 0x0A or 0x0D)
         try (InputStream in = Files.newInputStream(file)) {
             boolean eof = false;
             while (!eof) {
@@ -182,7 +184,7 @@ final class CsvRowReader implements RowReader {
                     int from = bytes.position();
                     chars.clear();
                     CoderResult result = gb.decode(bytes, chars, eof);
-                    lineEnds += lineEnds(bytes.array(), from, bytes.position());
+                    lines.scan(bytes.array(), from, bytes.position());
                     done += bytes.position() - from;
                     if (result.isOverflow()) {
                         continue;
@@ -191,10 +193,11 @@ final class CsvRowReader implements RowReader {
                         int at = bytes.position();
                         for (int i = at; i < at + result.length(); i++) {
                             if (bytes.get(i) >= 0) {
+                                // the byte as a count from 1, both as plain digits (no "65,536")
                                 throw ApiException.badRequest("FILE_ENCODING_UNKNOWN",
-                                        Map.of("line", lineEnds + 1, "byte_offset", done,
+                                        Map.of("line", lines.ends + 1, "byte_offset", done,
                                                 "encodings", List.of("UTF-8", "GB18030")),
-                                        lineEnds + 1, done);
+                                        Long.toString(lines.ends + 1), Long.toString(done + 1));
                             }
                         }
                         bytes.position(at + result.length()); // all above 0x7F: one U+FFFD, nothing else lost
@@ -208,12 +211,20 @@ final class CsvRowReader implements RowReader {
         }
     }
 
-    private static int lineEnds(byte[] bytes, int from, int to) {
-        int n = 0;
-        for (int i = from; i < to; i++) {
-            n += bytes[i] == '\n' ? 1 : 0;
+    /** Counts line ends as the CSV parser sees them: LF, CR LF and CR alone, also when a chunk ends between them. */
+    private static final class LineEnds {
+        long ends;
+        private boolean afterCr;
+
+        void scan(byte[] bytes, int from, int to) {
+            for (int i = from; i < to; i++) {
+                byte b = bytes[i];
+                if (b == '\r' || b == '\n' && !afterCr) {
+                    ends++;
+                }
+                afterCr = b == '\r';
+            }
         }
-        return n;
     }
 
     /**
@@ -224,9 +235,8 @@ final class CsvRowReader implements RowReader {
      * each of the three, each is followed by a {@link Parse} of its own (the first 64 KB chunk, as a rule); then
      * only the chosen one is. Fed the raw bytes in order: in UTF-8 and GB18030 no byte of a longer character is a
      * quote, a separator, a line end or white space (all are 0x30 or above), so neither the encoding nor a chunk's
-     * end changes the count. (A file that is neither, read as GB18030, can have a line end swallowed by the decoder
-     * after a broken sequence; its count may then differ from the rows read, and {@code max-rows} is still checked
-     * row by row.)
+     * end changes the count. (A file that is neither and would lose a line end to the GB18030 decoder is refused
+     * before it is read.)
      */
     static final class RecordCounter {
         private final Parse[] candidates = {new Parse((byte) ','), new Parse((byte) ';'), new Parse((byte) '\t')};

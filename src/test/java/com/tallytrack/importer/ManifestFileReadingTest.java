@@ -78,7 +78,8 @@ class ManifestFileReadingTest {
         assertThatThrownBy(() -> preview(pound, ImportFormat.CSV))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.code()).isEqualTo("FILE_ENCODING_UNKNOWN");
-                    assertThat(e.args()).containsExactly(2L, (long) (header + "\n" + ROW).length() - 2);
+                    // line 2, the byte counted from 1
+                    assertThat(e.args()).containsExactly("2", String.valueOf((header + "\n" + ROW).length() - 1));
                 });
         // and one that takes a separator: the cells after it would move one column left
         byte[] comma = (header + "\n" + ROW + "\n" + second + "\n").getBytes(latin1);
@@ -92,6 +93,20 @@ class ManifestFileReadingTest {
         Path separator = write(dir, "separator.csv", withComma);
         assertThatThrownBy(() -> preview(separator, ImportFormat.CSV)).isInstanceOfSatisfying(ApiException.class,
                 e -> assertThat(e.code()).isEqualTo("FILE_ENCODING_UNKNOWN"));
+        // CR line ends, and the bad bytes past the first 64 KB and split across its end: the line is still right
+        StringBuilder crs = new StringBuilder(header).append('\r');
+        int line = 1;
+        while (crs.length() < (1 << 16) - 1 - ROW.length() + 1) {
+            crs.append(ROW.replace("SF1001", "SF" + (200_000 + line))).append('\r');
+            line++;
+        }
+        crs.append("x".repeat((1 << 16) - 1 - crs.length()));
+        byte[] split = (crs + "£5\r" + second + "\r").getBytes(latin1);
+        assertThat(split[(1 << 16) - 1]).isEqualTo((byte) 0xA3);
+        int lineOfPound = line + 1;
+        Path across = write(dir, "across.csv", split);
+        assertThatThrownBy(() -> preview(across, ImportFormat.CSV)).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.args()).containsExactly(String.valueOf(lineOfPound), String.valueOf(1 << 16)));
         // a byte that is no character but takes nothing with it (é before a line end, 0x80) is read as before: it
         // becomes U+FFFD and the row is checked like any other
         Path accent = write(dir, "accent.csv", (header + "\n" + ROW.replace("PKG-1", "PKG-é") + "\n"
