@@ -107,6 +107,9 @@ public class ManifestImportService {
         }
     }
 
+    /** The longest file name kept (the audit log's target holds 200 characters, a job's file name 255). */
+    static final int MAX_FILE_NAME = 200;
+
     /**
      * The last segment of the name the client sent, without control characters: only shown and audited, never
      * used as a path. Not {@code Path.of}, which throws on a NUL and has no file name for "/".
@@ -117,7 +120,20 @@ public class ManifestImportService {
         }
         String last = original.substring(Math.max(original.lastIndexOf('/'), original.lastIndexOf('\\')) + 1);
         String clean = last.replaceAll("\\p{Cntrl}", "").strip();
-        return clean.isEmpty() ? "upload" : clean;
+        if (clean.isEmpty()) {
+            return "upload";
+        }
+        if (clean.length() <= MAX_FILE_NAME) {
+            return clean;
+        }
+        // shortened, its extension kept (it says the format): the first characters, "…", the extension
+        int dot = clean.lastIndexOf('.');
+        String extension = dot >= 0 && clean.length() - dot <= 10 ? clean.substring(dot) : "";
+        int keep = MAX_FILE_NAME - 1 - extension.length();
+        if (Character.isHighSurrogate(clean.charAt(keep - 1))) {
+            keep--; // not half a character
+        }
+        return clean.substring(0, keep) + "…" + extension;
     }
 
     private void runJob(ImportJob job, Path tmp, String name, ImportFormat format, RowReader reader,

@@ -352,6 +352,25 @@ abstract class ManifestImportApiContract {
     }
 
     @Test
+    void aJobWithAVeryLongFileNameRunsUnderAShortenedName() throws Exception {
+        // 300 characters (a 500 before: the job's file_name column holds 255) — shortened, its extension kept
+        String p = prefix();
+        String name = "理".repeat(150) + "a".repeat(146) + ".csv";
+        MvcResult accepted = mvc.perform(upload(name, ImportFixtures.utf8(HEADER, row(p + "1", null)))
+                .param("async", "true"))
+                .andExpect(status().isAccepted())
+                .andReturn();
+        String id = body(accepted).get("data").get("job_id").asText();
+        await().atMost(Duration.ofMinutes(2)).until(() -> body(mvc.perform(get("/api/v1/admin/manifest/upload/jobs/"
+                + id).with(user("v").roles("VIEWER"))).andReturn()).get("data").get("state").asText()
+                .equals("COMPLETED"));
+        String shown = body(mvc.perform(get("/api/v1/admin/manifest/upload/jobs/" + id)
+                .with(user("v").roles("VIEWER"))).andReturn()).get("data").get("file_name").asText();
+        assertThat(shown).hasSize(ManifestImportService.MAX_FILE_NAME).startsWith("理".repeat(150)).endsWith("….csv");
+        assertThat(manifests.findByTrackingNumber(p + "1")).isPresent();
+    }
+
+    @Test
     void aJobWithAWrongHeaderIsRefusedAtOnce() throws Exception {
         mvc.perform(upload("wrong.csv", ImportFixtures.utf8("a,b,c", "1,2,3")).param("async", "true"))
                 .andExpect(status().isBadRequest())
