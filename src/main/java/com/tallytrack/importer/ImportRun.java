@@ -278,9 +278,26 @@ final class ImportRun implements RowReader.Sink {
         }
     }
 
+    /**
+     * Longer than any value a manifest column takes (tracking numbers 50 characters, codes 20, dates and numbers
+     * fewer): a cell still longer after its white space is stripped is cut to this many characters and "…" before
+     * it is checked. The "…" is no digit, date or code character, so the cell is refused (too long, not a number,
+     * not a date) — never read as a shorter value (a number's last digit cut off) — and no preview or error message
+     * repeats megabytes of it (an .xlsx can point every cell to one long shared string).
+     */
+    static final int LONGEST_VALUE = 256;
+
     private String text(List<String> cells, Column column) {
         String raw = mapping.cell(cells, column);
-        return raw == null ? null : CellValues.unescape(raw.strip());
+        if (raw == null) {
+            return null;
+        }
+        String value = raw.strip();
+        if (value.length() > LONGEST_VALUE) {
+            value = value.substring(0, Character.isHighSurrogate(value.charAt(LONGEST_VALUE - 1))
+                    ? LONGEST_VALUE - 1 : LONGEST_VALUE) + "…";
+        }
+        return CellValues.unescape(value);
     }
 
     private String text(String key, Object... args) {

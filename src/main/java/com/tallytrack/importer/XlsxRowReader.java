@@ -231,6 +231,11 @@ final class XlsxRowReader implements RowReader {
         @Override
         public void characters(char[] ch, int start, int length) {
             if (inText) {
+                if (current.length() + length > MAX_CELL_CHARS) {
+                    // more than a cell holds (as for a sheet's own cells): every cell may point to one string, so
+                    // a small file could otherwise make each of them megabytes
+                    throw unreadable();
+                }
                 chars += length;
                 if (chars > maxChars) {
                     throw ApiException.badRequest("SHARED_STRINGS_TOO_LARGE",

@@ -339,6 +339,54 @@ class ManifestFileReadingTest {
         }
     }
 
+    @Test
+    void aSharedStringLongerThanACellCanHoldIsRefusedAndLongCellsAreCut() throws IOException {
+        // one shared string of 40,000 characters that every cell of the sheet can point to: more than Excel puts in
+        // a cell (a 5.7 MB workbook of one 10-million-character string in 200 cells answered a 1 GB preview)
+        byte[] good = workbook(true, List.of(header(), cells("2024-05-01", "SF100001", null, null, null, null, null,
+                "LONGVALUE", "C001", "T01")));
+        byte[] longString = rewritePart(good, "xl/sharedStrings.xml", xml -> xml.replace("LONGVALUE",
+                "X".repeat(40_000)));
+        assertThatThrownBy(() -> preview(write(dir, "long.xlsx", longString), ImportFormat.XLSX))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("FILE_UNREADABLE"));
+        // a long cell (a CSV's can be as long as the file) is checked on its first characters only: it is refused
+        // all the same, and neither the preview nor an error message repeats it whole
+        // (a weight of 100,001 digits is no number the import takes either; cut, it must not become a shorter one)
+        String weight = "0".repeat(100_000) + "1";
+        Path csv = write(dir, "long.csv", utf8(HEADER, ROW.replace("G01", "G".repeat(100_000)).replace("2.5", weight)));
+        ImportRun run = preview(csv, ImportFormat.CSV);
+        assertThat(run.statistics().invalidRows()).isEqualTo(1);
+        assertThat(run.errors()).extracting(ImportReport.RowError::code).contains("CODE_TOO_LONG", "INVALID_NUMBER");
+        assertThat(run.errors()).allSatisfy(e -> assertThat(e.message()).hasSizeLessThan(1_000));
+        assertThat(first(run).goodsCode()).hasSizeLessThan(1_000).startsWith("GGG");
+    }
+
+    /** {@code xlsx} with the part {@code name} edited. */
+    static byte[] rewritePart(byte[] xlsx, String name, java.util.function.UnaryOperator<String> edit)
+            throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(xlsx));
+                ZipOutputStream zip = new ZipOutputStream(out)) {
+            ZipEntry e;
+            boolean edited = false;
+            while ((e = in.getNextEntry()) != null) {
+                byte[] content = in.readAllBytes();
+                zip.putNextEntry(new ZipEntry(e.getName()));
+                if (e.getName().equals(name)) {
+                    String xml = new String(content, StandardCharsets.UTF_8);
+                    String changed = edit.apply(xml);
+                    assertThat(changed).as("the edit applies").isNotEqualTo(xml);
+                    zip.write(changed.getBytes(StandardCharsets.UTF_8));
+                    edited = true;
+                } else {
+                    zip.write(content);
+                }
+            }
+            assertThat(edited).as(name + " is in the workbook").isTrue();
+        }
+        return out.toByteArray();
+    }
+
     static byte[] rewriteSheet(byte[] xlsx, java.util.function.UnaryOperator<String> edit) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(xlsx));
