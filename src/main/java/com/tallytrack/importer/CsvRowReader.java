@@ -35,7 +35,7 @@ final class CsvRowReader implements RowReader {
     static final Charset GB18030 = Charset.forName("GB18030");
 
     /** What one pass over the raw bytes found out. */
-    record Sniff(Charset charset, boolean bom, long nonBlankRecords, char delimiter) {
+    record Sniff(Charset charset, boolean bom, long nonBlankRecords, char delimiter, boolean malformed) {
     }
 
     /**
@@ -53,6 +53,10 @@ final class CsvRowReader implements RowReader {
             sniffed = file;
         }
         Sniff sniff = this.sniff;
+        if (sniff.malformed()) {
+            // refused before its first row, rather than after the rows before the bad record were saved
+            throw new IOException("a quote is never closed, or text follows a quoted cell");
+        }
         sink.encoding(sniff.charset().name());
         sink.expect(sniff.nonBlankRecords());
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -150,7 +154,8 @@ final class CsvRowReader implements RowReader {
         if (!bom && !validUtf8) {
             refuseWhatGb18030WouldSwallow(file);
         }
-        return new Sniff(bom || validUtf8 ? StandardCharsets.UTF_8 : GB18030, bom, count, records.delimiter());
+        return new Sniff(bom || validUtf8 ? StandardCharsets.UTF_8 : GB18030, bom, count, records.delimiter(),
+                records.malformed());
     }
 
     /**
@@ -274,6 +279,11 @@ final class CsvRowReader implements RowReader {
             return (char) (chosen == null ? choose() : chosen).delimiter;
         }
 
+        /** Whether the parser, with that delimiter, would fail before the end (after {@link #finish}). */
+        boolean malformed() {
+            return (chosen == null ? choose() : chosen).malformed;
+        }
+
         private Parse choose() {
             long commas = candidates[0].firstDelimiters;
             long semicolons = candidates[1].firstDelimiters;
@@ -296,6 +306,8 @@ final class CsvRowReader implements RowReader {
         private static final int QUOTED = 2;
         /** A quote inside a quoted cell: the cell's end, or the first half of {@code ""}. */
         private static final int CLOSING = 3;
+        /** White space after a quoted cell's end (the parser skips it; anything but a delimiter or line end fails). */
+        private static final int AFTER_QUOTE = 4;
 
         final byte delimiter;
         private int state = FIELD;
@@ -305,6 +317,11 @@ final class CsvRowReader implements RowReader {
         /** Delimiters outside quotes in the first record that holds something (the header). */
         long firstDelimiters;
         long records;
+        /**
+         * The parser would fail on this file: a quote never closed, or text after a quoted cell's end (an ASCII
+         * character; bytes above 0x7F there are taken for white space, which the parser's U+3000 may be).
+         */
+        boolean malformed;
 
         Parse(byte delimiter) {
             this.delimiter = delimiter;
@@ -341,7 +358,10 @@ final class CsvRowReader implements RowReader {
                     state = FIELD;
                 } else if (b == '"' && state == FIELD) {
                     state = QUOTED;
+                } else if ((state == CLOSING || state == AFTER_QUOTE) && (b < 0 || white(b))) {
+                    state = AFTER_QUOTE;
                 } else {
+                    malformed |= state == CLOSING || state == AFTER_QUOTE;
                     state = UNQUOTED;
                     content |= !white(b);
                 }
@@ -350,6 +370,7 @@ final class CsvRowReader implements RowReader {
         }
 
         void finish() {
+            malformed |= state == QUOTED;
             if (content) {
                 endRecord();
             }

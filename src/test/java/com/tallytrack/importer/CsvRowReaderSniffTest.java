@@ -229,6 +229,7 @@ class CsvRowReaderSniffTest {
             String shown = text.length() < 400 ? text : text.length() + " chars";
             assertThat(sniff.delimiter()).as("round %d: %s", round, shown).isEqualTo(delimiter);
             assertThat(sniff.nonBlankRecords()).as("round %d: %s", round, shown).isEqualTo(parsed(text, delimiter));
+            assertThat(sniff.malformed()).as("round %d: the parser reads it", round).isFalse();
         }
     }
 

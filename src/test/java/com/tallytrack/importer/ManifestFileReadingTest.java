@@ -451,6 +451,26 @@ class ManifestFileReadingTest {
         assertThat(run.statistics().totalRows()).isEqualTo(3);
     }
 
+    @Test
+    void aCsvTheParserCannotReadToTheEndIsRefusedBeforeItsFirstRow() throws IOException {
+        // a quote never closed, or text after a closing quote: Commons CSV fails at that record, after the rows
+        // before it were handed on (and saved, batch by batch: a save ended IMPORT_INTERRUPTED with those rows)
+        String rows = HEADER + "\n" + ROW + "\n" + ROW.replace("SF1001", "SF1002") + "\n";
+        for (String bad : List.of("2024-05-01,\"UQX,PKG", "2024-05-01,\"SF1003\"x,PKG-1,30,20,15,2.5,G01,C001,T01",
+                "2024-05-01,\"SF1003\" x,PKG-1,30,20,15,2.5,G01,C001,T01")) {
+            Path f = write(dir, "broken.csv", utf8(rows + bad));
+            Recording sink = new Recording(new ImportRun(ImportFixtures.properties(), null, ImportFixtures.messages(),
+                    java.util.Locale.ENGLISH, r -> {
+                    }));
+            assertThatThrownBy(() -> new CsvRowReader().read(f, sink)).as(bad).isInstanceOf(IOException.class);
+            assertThat(sink.rows).as(bad).isZero();
+        }
+        // white space after a closing quote is fine, as is a quote inside an unquoted cell
+        Path fine = write(dir, "fine.csv", utf8(rows + "2024-05-01,\"SF1003\"  ,PKG-1,30,20,15,2.5,G01,C001,T01\n"
+                + "2024-05-01,SF1004,PKG\"1,30,20,15,2.5,G01,C001,T01"));
+        assertThat(preview(fine, ImportFormat.CSV).statistics().totalRows()).isEqualTo(4);
+    }
+
     /** A header and three data rows. */
     private static List<List<Object>> threeRows() {
         List<List<Object>> rows = new java.util.ArrayList<>();

@@ -371,6 +371,19 @@ abstract class ManifestImportApiContract {
     }
 
     @Test
+    void aCsvWithAQuoteNeverClosedIsRefusedAtOnceAndSavesNothing() throws Exception {
+        String p = prefix();
+        byte[] file = ImportFixtures.utf8(HEADER, row(p + "1", null), "2024-05-01,\"" + p + "2,PKG");
+        mvc.perform(upload(p + ".csv", file).param("async", "true"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error.code").value("FILE_UNREADABLE"));
+        mvc.perform(upload(p + ".csv", file))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error.code").value("FILE_UNREADABLE"));
+        assertThat(manifests.findByTrackingNumber(p + "1")).isEmpty();
+    }
+
+    @Test
     void aJobWithAWrongHeaderIsRefusedAtOnce() throws Exception {
         mvc.perform(upload("wrong.csv", ImportFixtures.utf8("a,b,c", "1,2,3")).param("async", "true"))
                 .andExpect(status().isBadRequest())
