@@ -47,12 +47,16 @@ public class ApiErrorHandler {
     private final String maxUploadSize;
     private final String maxBody;
 
+    private final String maxPartHeaders;
+
     public ApiErrorHandler(ErrorResponses errors, Messages messages,
-            @Value("${tallytrack.import.max-file-size:50MB}") String maxUploadSize, HttpProperties http) {
+            @Value("${tallytrack.import.max-file-size:50MB}") String maxUploadSize, HttpProperties http,
+            @Value("${server.tomcat.max-part-header-size:512B}") String maxPartHeaders) {
         this.errors = errors;
         this.messages = messages;
         this.maxUploadSize = maxUploadSize;
         this.maxBody = http.maxJsonBodyText();
+        this.maxPartHeaders = maxPartHeaders;
     }
 
     /** 413 for a body cut off by {@link RequestBodyLimitFilter}, wherever in the cause chain it surfaced. */
@@ -145,12 +149,36 @@ public class ApiErrorHandler {
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
     ResponseEntity<ErrorBody> tooLarge(MaxUploadSizeExceededException e) {
+        ResponseEntity<ErrorBody> headers = partHeadersTooLarge(e);
+        if (headers != null) {
+            return headers;
+        }
         return errors.entity(HttpStatus.PAYLOAD_TOO_LARGE, "FILE_TOO_LARGE",
                 Map.of("limit", maxUploadSize, "property", "tallytrack.import.max-file-size"), maxUploadSize);
     }
 
+    /**
+     * 400 when a part's headers (a long file name) passed {@code server.tomcat.max-part-header-size}: Tomcat says so
+     * with a {@code SizeLimitExceededException}, which Spring reports as an upload over its size — no file was too
+     * large.
+     */
+    private ResponseEntity<ErrorBody> partHeadersTooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("Header section has more than")) {
+                return errors.entity(HttpStatus.BAD_REQUEST, "PART_HEADERS_TOO_LARGE",
+                        Map.of("limit", maxPartHeaders, "property", "server.tomcat.max-part-header-size"),
+                        maxPartHeaders);
+            }
+        }
+        return null;
+    }
+
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<ErrorBody> multipart(MultipartException e) {
+        ResponseEntity<ErrorBody> headers = partHeadersTooLarge(e);
+        if (headers != null) {
+            return headers;
+        }
         if (e.getCause() != null && e.getCause().getMessage() != null
                 && e.getCause().getMessage().toLowerCase().contains("size")) {
             return tooLarge(new MaxUploadSizeExceededException(-1, e));

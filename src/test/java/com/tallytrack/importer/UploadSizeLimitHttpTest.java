@@ -83,4 +83,19 @@ class UploadSizeLimitHttpTest {
         assertThat(small.statusCode()).as(small.body()).isEqualTo(200);
         assertThat((Integer) JsonPath.read(small.body(), "$.data.statistics.valid_rows")).isEqualTo(1);
     }
+
+    @Test
+    void aLongFileNameIsNoFileTooLarge() throws Exception {
+        // 150 Chinese characters (450 bytes of UTF-8) in the part's header: Tomcat's 512-byte default for a part's
+        // headers refused it, and the answer was 413 FILE_TOO_LARGE for a 150-byte file
+        String token = token();
+        byte[] csv = ImportFixtures.utf8(ImportFixtures.HEADER, "2024-05-01,SF100001,,,,,,G01,C001,T01");
+        HttpResponse<String> chinese = upload(token, "理".repeat(150) + ".csv", csv);
+        assertThat(chinese.statusCode()).as(chinese.body()).isEqualTo(200);
+        // a name past the bound of a part's headers: a 400 that names the bound, not a file size
+        HttpResponse<String> huge = upload(token, "a".repeat(20_000) + ".csv", csv);
+        assertThat(huge.statusCode()).as(huge.body()).isEqualTo(400);
+        assertThat((String) JsonPath.read(huge.body(), "$.error.code")).isEqualTo("PART_HEADERS_TOO_LARGE");
+        assertThat((String) JsonPath.read(huge.body(), "$.error.message")).contains("server.tomcat.max-part-header-size");
+    }
 }
