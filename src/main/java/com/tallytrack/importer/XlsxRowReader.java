@@ -371,7 +371,10 @@ final class XlsxRowReader implements RowReader {
             return switch (type) {
                 case "s" -> {
                     int index = Integer.parseInt(v.strip());
-                    yield index >= 0 && index < strings.size() ? strings.get(index) : null;
+                    if (index < 0 || index >= strings.size()) {
+                        throw unreadable(); // a string the table does not hold: the cell's value is not in the file
+                    }
+                    yield strings.get(index);
                 }
                 case "b" -> "1".equals(v) ? "TRUE" : "FALSE";
                 case "d" -> v.length() >= 10 ? v.substring(0, 10) : v;

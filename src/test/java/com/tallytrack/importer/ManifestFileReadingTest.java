@@ -331,7 +331,12 @@ class ManifestFileReadingTest {
                 "<c r=\"J2\" t=\"inlineStr\"><is><t>" + "T".repeat(40_000) + "</t></is></c>"));
         // a style index that is not a number
         byte[] badStyle = rewriteSheet(good, xml -> xml.replaceFirst("<c r=\"A2\"", "<c s=\"x\" r=\"A2\""));
-        for (byte[] hostile : List.of(wide, longCell, badStyle)) {
+        // a shared string that is not in the table, or a negative index (read as an empty cell before: a value lost)
+        byte[] missingString = rewriteSheet(good, xml -> xml.replaceFirst("(<c r=\"J2\"[^>]*t=\"s\"[^>]*><v>)\\d+",
+                "$1999"));
+        byte[] negativeString = rewriteSheet(good, xml -> xml.replaceFirst("(<c r=\"J2\"[^>]*t=\"s\"[^>]*><v>)\\d+",
+                "$1-1"));
+        for (byte[] hostile : List.of(wide, longCell, badStyle, missingString, negativeString)) {
             Path f = write(dir, "hostile.xlsx", hostile);
             assertThatThrownBy(() -> preview(f, ImportFormat.XLSX))
                     .isInstanceOfSatisfying(ApiException.class,
