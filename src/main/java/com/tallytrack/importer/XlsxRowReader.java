@@ -296,7 +296,13 @@ final class XlsxRowReader implements RowReader {
                 case "row" -> {
                     rowsSeen = true;
                     String r = a.getValue("r");
-                    rowNumber = r == null ? rowNumber + 1 : Integer.parseInt(r);
+                    int number = r == null ? rowNumber + 1 : Integer.parseInt(r);
+                    if (number <= rowNumber) {
+                        // rows come in ascending order from 1 in every spreadsheet; errors and a save's row ranges
+                        // name rows by these numbers
+                        throw unreadable();
+                    }
+                    rowNumber = number;
                     cells.clear();
                     column = -1;
                 }

@@ -336,7 +336,11 @@ class ManifestFileReadingTest {
                 "$1999"));
         byte[] negativeString = rewriteSheet(good, xml -> xml.replaceFirst("(<c r=\"J2\"[^>]*t=\"s\"[^>]*><v>)\\d+",
                 "$1-1"));
-        for (byte[] hostile : List.of(wide, longCell, badStyle, missingString, negativeString)) {
+        // row numbers that no spreadsheet writes: 0, negative, or not after the row before (the second row numbered
+        // like the header): reported under those numbers, and a save's row ranges would be wrong
+        byte[] rowZero = rewriteSheet(good, xml -> xml.replaceFirst("<row r=\"2\"", "<row r=\"0\""));
+        byte[] rowBack = rewriteSheet(good, xml -> xml.replaceFirst("<row r=\"2\"", "<row r=\"1\""));
+        for (byte[] hostile : List.of(wide, longCell, badStyle, missingString, negativeString, rowZero, rowBack)) {
             Path f = write(dir, "hostile.xlsx", hostile);
             assertThatThrownBy(() -> preview(f, ImportFormat.XLSX))
                     .isInstanceOfSatisfying(ApiException.class,
