@@ -46,7 +46,6 @@ public class ApiErrorHandler {
     private final Messages messages;
     private final String maxUploadSize;
     private final String maxBody;
-
     private final String maxPartHeaders;
 
     public ApiErrorHandler(ErrorResponses errors, Messages messages,

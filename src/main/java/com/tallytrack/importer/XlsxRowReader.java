@@ -71,8 +71,8 @@ final class XlsxRowReader implements RowReader {
                 // The dimension claims more rows than max-rows allows: it is the used range, which also covers cells
                 // that only carry a format, so it proves nothing. Count the rows that hold something (a pass
                 // without the import, stopped once past the limit), so a sheet really over it is still refused
-                // before any row is saved; then read it, the dimension ignored.
-                // (once per file: an upload's header probe and its job read it with one reader)
+                // before any row is saved (once per file: an upload's header probe and its job share this reader);
+                // then read it, the dimension ignored.
                 if (!file.equals(counted)) {
                     RowCount count = new RowCount(properties.maxRows() + 1L);
                     try (InputStream sheet = firstSheet(reader)) {
